@@ -1,0 +1,45 @@
+"""The STS security groups of the guide and what each may do. Data only: the decision of whether a
+user may do something lives in `permissions`."""
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    VIEW = "view"                          # inquiry: students, transcripts, reports
+    UPDATE = "update"                      # online entry
+    UPLOAD = "upload"                      # batch upload and download
+    CERTIFY = "certify"                    # certify graduate sites
+    MANAGE_SITE_SECURITY = "manage_site_security"  # the site-level security table, unlocking users
+    REQUEST_PRIOR_PERIOD = "request_prior_period"
+    EDIT_CORE_TABLES = "edit_core_tables"  # curricula, categories, sets (LOSFA)
+    EDIT_REFERENCE = "edit_reference"      # every reference table, announcements, periods (LDOE)
+    APPROVE_PRIOR_PERIOD = "approve_prior_period"
+    RESTORE_DELETED = "restore_deleted"
+
+
+@dataclass(frozen=True)
+class Group:
+    code: str
+    label: str
+    scope: str  # "state": every sponsor; "lea": the user's sponsor; "school": the user's sites
+    actions: frozenset
+
+
+A = Action
+_LEA_UPDATE = {A.VIEW, A.UPDATE, A.REQUEST_PRIOR_PERIOD}
+GROUPS = {g.code: g for g in [
+    Group("lea-inquiry", "LEA/school inquiry only", "lea", frozenset({A.VIEW})),
+    Group("lea-update", "LEA with update", "lea", frozenset(_LEA_UPDATE)),
+    Group("lea-upload", "LEA with update and upload", "lea", frozenset(_LEA_UPDATE | {A.UPLOAD})),
+    Group("lea-gradcert", "LEA with update, upload and grad cert", "lea",
+          frozenset(_LEA_UPDATE | {A.UPLOAD, A.CERTIFY})),
+    Group("lea-all", "LEA with all", "lea",
+          frozenset(_LEA_UPDATE | {A.UPLOAD, A.CERTIFY, A.MANAGE_SITE_SECURITY})),
+    Group("school-update", "School with update", "school", frozenset({A.VIEW, A.UPDATE})),
+    Group("school-upload", "School with update and upload", "school", frozenset({A.VIEW, A.UPDATE, A.UPLOAD})),
+    Group("losfa-inquiry", "LOSFA inquiry only", "state", frozenset({A.VIEW})),
+    Group("losfa-core-tables", "LOSFA with update (core tables only)", "state",
+          frozenset({A.VIEW, A.EDIT_CORE_TABLES})),
+    Group("ldoe", "LDOE Data Management", "state", frozenset(Action)),
+    Group("bor-inquiry", "Board of Regents inquiry only", "state", frozenset({A.VIEW})),
+]}

@@ -1,0 +1,117 @@
+"""The one place that decides "may user U do action A on sponsor/site S".
+
+Every view, export, management command, admin page and API asks here. Scope comes from the
+user's security group: state staff see every sponsor; LEA users their sponsor's sites; school-level
+users only the sites the LEA put on the site-level security table for them.
+"""
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from core_tables.models import Site, Sponsor
+from core_tables.periods import period_status
+
+from .groups import GROUPS, Action
+
+__all__ = ["Action", "can", "require", "require_write", "sites_for", "sponsors_for", "site_or_404",
+           "is_state_staff", "PeriodClosed"]
+
+
+class PeriodClosed(PermissionDenied):
+    """A write to a BSSY whose collection period is closed (message says when/why)."""
+
+
+def _group(user):
+    if not getattr(user, "is_authenticated", False) or not user.is_active or getattr(user, "locked", False):
+        return None
+    if user.is_superuser:
+        return GROUPS["ldoe"]
+    return GROUPS.get(getattr(user, "sts_group", ""))
+
+
+def _code(obj):
+    return obj if obj is None or isinstance(obj, str) else obj.code
+
+
+def _site_codes(user):
+    # Cached per user object: a page asks many times.
+    if not hasattr(user, "_sts_site_codes"):
+        user._sts_site_codes = frozenset(user.site_access.values_list("site__code", flat=True))
+    return user._sts_site_codes
+
+
+def is_state_staff(user) -> bool:
+    group = _group(user)
+    return bool(group and group.scope == "state")
+
+
+def can(user, action, *, sponsor=None, site=None) -> bool:
+    """May `user` do `action` (an Action) on `site` (code or Site) / `sponsor` (code or Sponsor)?
+
+    With neither, asks whether the user may do the action anywhere at all (menus, admin).
+    """
+    group = _group(user)
+    if group is None or Action(action) not in group.actions:
+        return False
+    if group.scope == "state":
+        return True
+    own = user.sponsor.code if user.sponsor_id else None
+    site_code, sponsor_code = _code(site), _code(sponsor)
+    if site_code and sponsor_code and site_code[:3] != sponsor_code:
+        return False
+    sponsor_code = sponsor_code or (site_code[:3] if site_code else None)
+    if own is None or (sponsor_code and sponsor_code != own):
+        return False
+    if group.scope == "lea":
+        return True
+    # school scope: only listed sites; a sponsor-wide question needs at least one listed site.
+    return site_code in _site_codes(user) if site_code else bool(_site_codes(user))
+
+
+def require(user, action, *, sponsor=None, site=None, message=None):
+    if not can(user, action, sponsor=sponsor, site=site):
+        target = _code(site) or _code(sponsor)
+        raise PermissionDenied(message or f"You are not allowed to {Action(action).value.replace('_', ' ')}"
+                                          + (f" for {target}." if target else "."))
+
+
+def require_write(user, action, *, bssy: int, sponsor=None, site=None, today: dt.date | None = None):
+    """A write: the user must have the right and the BSSY's collection period must be open."""
+    require(user, action, sponsor=sponsor, site=site)
+    sponsor_code = _code(sponsor) or (_code(site)[:3] if site else None)
+    status = period_status(bssy, sponsor_code, today)
+    if not status.open:
+        raise PeriodClosed(status.message)
+
+
+def sponsors_for(user, action=Action.VIEW):
+    group = _group(user)
+    if group is None or Action(action) not in group.actions:
+        return Sponsor.objects.none()
+    if group.scope == "state":
+        return Sponsor.objects.all()
+    if group.scope == "school" and not _site_codes(user):
+        return Sponsor.objects.none()
+    return Sponsor.objects.filter(pk=user.sponsor_id)
+
+
+def sites_for(user, action=Action.VIEW):
+    group = _group(user)
+    if group is None or Action(action) not in group.actions:
+        return Site.objects.none()
+    sites = Site.objects.filter(kind="school").select_related("sponsor")
+    if group.scope == "state":
+        return sites
+    if group.scope == "lea":
+        return sites.filter(sponsor_id=user.sponsor_id)
+    return sites.filter(sponsor_id=user.sponsor_id, code__in=_site_codes(user))
+
+
+def site_or_404(user, code, action=Action.VIEW):
+    """The site named in a URL: 404 when it does not exist, 403 when the user may not see it."""
+    site = Site.objects.select_related("sponsor").filter(code=code).first()
+    if site is None:
+        raise Http404(f"No site {code}.")
+    require(user, action, site=site)
+    return site
