@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "sts",
     "sts.accounts",
     "core_tables",
     "transcripts",

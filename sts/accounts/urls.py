@@ -1,0 +1,14 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("signin/", views.SignInView.as_view(), name="login"),
+    path("signout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", views.ChangePasswordView.as_view(), name="password_change"),
+    path("security/", views.security, name="security"),
+    path("security/<int:pk>/unlock/", views.unlock_user, name="unlock"),
+    path("security/<int:pk>/sites/", views.set_site_access, name="site_access"),
+]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class StsConfig(AppConfig):
+    name = "sts"
+    verbose_name = "STS"

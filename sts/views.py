@@ -1,0 +1,74 @@
+"""The shell: home page, State ID search, BSSY selector."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from core_tables.models import Announcement
+from core_tables.periods import fmt_bssy, period_status
+
+from .accounts import permissions
+
+
+@login_required
+def home(request):
+    sponsor = request.user.sponsor.code if request.user.sponsor_id else None
+    return render(request, "home.html", {
+        "announcements": Announcement.objects.filter(active=True)[:10],
+        "period": period_status(request.bssy, sponsor),
+        "working_in_prior": request.bssy != request.current_bssy,
+    })
+
+
+@login_required
+@require_POST
+def select_bssy(request):
+    try:
+        bssy = int(request.POST.get("bssy", ""))
+    except ValueError:
+        bssy = None
+    if bssy is None or not (1990 <= bssy <= request.current_bssy + 1):
+        messages.error(request, "Choose a school year from the list.")
+    elif bssy == request.current_bssy:
+        request.session.pop("bssy", None)
+    else:
+        request.session["bssy"] = bssy
+        messages.info(request, f"You are working in {fmt_bssy(bssy)}. Home returns you to the current year.")
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    return redirect(target)
+
+
+@login_required
+def reset_bssy(request):
+    request.session.pop("bssy", None)
+    return redirect("home")
+
+
+@login_required
+def search_student(request):
+    """Search student by State ID (every page's search box): the student in the selected BSSY,
+    among the sites the user may see."""
+    from transcripts.queries import find_student
+
+    state_id = request.GET.get("state_id", "").strip()
+    if not state_id:
+        return redirect(request.META.get("HTTP_REFERER") or "home")
+    student = find_student(request.user, state_id, request.bssy)
+    if student is None:
+        messages.warning(request, f"No student with State ID {state_id} in {fmt_bssy(request.bssy)} "
+                                  "at a site you may see.")
+        return redirect("home")
+    return redirect("transcripts:student", pk=student.pk)
+
+
+@login_required
+def help_index(request):
+    from core_tables.models import CodeValue
+
+    lists = {}
+    for value in CodeValue.objects.filter(active=True):
+        lists.setdefault(value.list_name, []).append(value)
+    return render(request, "help/index.html", {"code_lists": lists, "state_staff": permissions.is_state_staff(request.user)})

@@ -1,0 +1,70 @@
+"""Shared fixtures. Tests marked postgres/redis/worker need real services: without them they skip,
+unless STS_REQUIRE_SERVICES=1 (CI), where a missing service fails the run."""
+import os
+import socket
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+
+REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
+
+
+def _reachable(url, default_port):
+    parts = urlparse(url)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or default_port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _service_problem(marker):
+    if marker == "postgres":
+        if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
+            return "DATABASE_URL is not a PostgreSQL database"
+    if marker in ("redis", "worker"):
+        url = os.environ.get("REDIS_URL", "")
+        if not url:
+            return "REDIS_URL is not set"
+        if not _reachable(url, 6379):
+            return f"Redis at {url} is not reachable"
+    if marker == "browser":
+        if not Path(os.environ.get("STS_CHROMIUM", "/usr/bin/chromium")).exists():
+            return "Debian's chromium is not installed"
+    return None
+
+
+def pytest_runtest_setup(item):
+    for marker in ("postgres", "redis", "worker", "browser"):
+        if item.get_closest_marker(marker):
+            problem = _service_problem(marker)
+            if problem:
+                if settings.STS_REQUIRE_SERVICES:
+                    pytest.fail(f"STS_REQUIRE_SERVICES=1 but {problem}")
+                pytest.skip(problem)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the shipped reference set once for the whole session (tests run in transactions)."""
+    from core_tables.loading import load_folder
+
+    with django_db_blocker.unblock():
+        load_folder(REFERENCE_DIR)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def make_user(db):
+    from sts.accounts.services import create_user
+
+    def make(user_id, group, sponsor=None, sites=(), password="Passw0rd!", must_change_password=False):
+        return create_user(user_id, group, password, sponsor=sponsor, sites=list(sites),
+                           must_change_password=must_change_password)
+    return make

@@ -1,0 +1,20 @@
+"""Named queries other apps and the shell use; each is scoped by `permissions`."""
+from django.db.models import Count, Q
+
+from sts.accounts.permissions import Action, can, sites_for
+
+from .models import Student
+
+
+def find_student(user, state_id, bssy):
+    """The student with `state_id` in `bssy` at a site `user` may view, or None."""
+    candidates = Student.objects.filter(state_id=state_id, bssy=bssy).select_related("site")
+    return next((s for s in candidates if can(user, Action.VIEW, site=s.site)), None)
+
+
+def site_list(user, bssy):
+    """The Site List: sites the user may view with students and graduates counted for `bssy`."""
+    return sites_for(user, Action.VIEW).annotate(
+        students=Count("students", filter=Q(students__bssy=bssy)),
+        graduates=Count("students", filter=Q(students__bssy=bssy, students__graduation_date__isnull=False)),
+    ).order_by("code")

@@ -1,0 +1,51 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, render
+
+from sts.accounts import permissions
+from sts.accounts.permissions import Action
+
+from .models import Student
+from .queries import site_list as site_list_query
+
+SORTS = {"name": ("last_name", "first_name"), "grade": ("grade", "last_name"),
+         "path": ("diploma_path", "last_name"), "state_id": ("state_id",), "updated": ("-updated_at",)}
+
+
+@login_required
+def site_list(request):
+    sites = site_list_query(request.user, request.bssy)
+    return render(request, "transcripts/site_list.html", {"sites": sites})
+
+
+@login_required
+def student_list(request, site_code):
+    site = permissions.site_or_404(request.user, site_code, Action.VIEW)
+    students = Student.objects.filter(site=site, bssy=request.bssy).select_related("progress").annotate(
+        ibc_count=Count("ibcs"))
+    q = request.GET.get("q", "").strip()
+    if q:
+        students = students.filter(Q(state_id__startswith=q) | Q(last_name__istartswith=q) | Q(local_id=q))
+    grade = request.GET.get("grade", "")
+    if grade:
+        students = students.filter(grade=grade)
+    sort = request.GET.get("sort", "name")
+    students = students.order_by(*SORTS.get(sort, SORTS["name"]))
+    page = Paginator(students, 50).get_page(request.GET.get("page"))
+    return render(request, "transcripts/student_list.html", {
+        "site": site, "page": page, "q": q, "sort": sort, "grade": grade,
+        "may_update": permissions.can(request.user, Action.UPDATE, site=site),
+    })
+
+
+@login_required
+def student_detail(request, pk):
+    student = get_object_or_404(Student.objects.select_related("site", "sponsor"), pk=pk)
+    permissions.require(request.user, Action.VIEW, site=student.site)
+    return render(request, "transcripts/student_detail.html", {
+        "student": student,
+        "transcripts": student.transcripts.all(),
+        "ibcs": student.ibcs.all(),
+        "may_update": permissions.can(request.user, Action.UPDATE, site=student.site),
+    })
