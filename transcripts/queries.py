@@ -15,6 +15,6 @@ def find_student(user, state_id, bssy):
 def site_list(user, bssy):
     """The Site List: sites the user may view with students and graduates counted for `bssy`."""
     return sites_for(user, Action.VIEW).annotate(
-        students=Count("students", filter=Q(students__bssy=bssy)),
-        graduates=Count("students", filter=Q(students__bssy=bssy, students__graduation_date__isnull=False)),
+        student_count=Count("students", filter=Q(students__bssy=bssy)),
+        graduate_count=Count("students", filter=Q(students__bssy=bssy, students__graduation_date__isnull=False)),
     ).order_by("code")
