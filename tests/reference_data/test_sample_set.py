@@ -59,9 +59,9 @@ def course_valid_in(course, bssy):
 
 
 def row_applies_to_graduates_of(row, grad_bssy):
-    """A set row counts for graduation BSSY g when effective <= g < expiration (blank = none)."""
+    """A set row counts for graduation BSSY g when effective <= g <= expiration (blank = none)."""
     expiration = row["expiration_grad_bssy"]
-    return int(row["effective_grad_bssy"]) <= grad_bssy and (not expiration or grad_bssy < int(expiration))
+    return int(row["effective_grad_bssy"]) <= grad_bssy and (not expiration or grad_bssy <= int(expiration))
 
 
 # ---------- format ----------
@@ -219,7 +219,7 @@ def test_set_rows_point_at_existing_courses_and_categories(t, courses):
         assert (row["curriculum"], row["category"]) in categories, row
         assert row["course_code"] in courses, row
         assert re.fullmatch(r"\d\d", row["set"])
-        assert row["expiration_grad_bssy"] == "" or int(row["effective_grad_bssy"]) < int(row["expiration_grad_bssy"])
+        assert row["expiration_grad_bssy"] == "" or int(row["effective_grad_bssy"]) <= int(row["expiration_grad_bssy"])
 
 
 def test_set_units_are_the_guides_three_shapes(t, courses):

@@ -1,0 +1,103 @@
+"""Opening an uploaded batch file safely: a .txt, or a .zip of one or more .txt files.
+
+Rejected with a clear message, never a crash: empty file, bad name, file over the size limit,
+a zip bomb (total or ratio), nested archives, members that are not .txt.
+"""
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+NAME = re.compile(r"[A-Za-z0-9]+\.(txt|zip)", re.IGNORECASE)
+MAX_RATIO = 200  # fixed-width text compresses ~10-30x; far beyond that is a bomb
+
+
+class FileRejected(Exception):
+    def __init__(self, code, message):
+        self.code, self.message = code, message
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Member:
+    name: str
+    open: callable  # () -> binary file object
+
+
+def check_name(name):
+    base = Path(name).name
+    if not NAME.fullmatch(base):
+        raise FileRejected("NAME", f"File name {base!r} must be letters and digits only, ending in .txt or .zip.")
+    return base
+
+
+def members(path, original_name, *, max_bytes, max_unzipped_bytes):
+    """The .txt files to process, in order."""
+    path = Path(path)
+    name = check_name(original_name)
+    size = path.stat().st_size
+    if size == 0:
+        raise FileRejected("EMPTY", f"{name} is empty.")
+    if size > max_bytes:
+        raise FileRejected("SIZE", f"{name} is {size:,} bytes; the limit is {max_bytes:,}.")
+    if name.lower().endswith(".txt"):
+        return [Member(name, lambda: open(path, "rb"))]
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise FileRejected("ZIP", f"{name} is not a readable zip archive.") from None
+    infos = [i for i in archive.infolist() if not i.is_dir()]
+    if not infos:
+        raise FileRejected("EMPTY", f"{name} holds no files.")
+    total = 0
+    result = []
+    for info in infos:
+        inner = Path(info.filename).name
+        if inner.lower().endswith((".zip", ".gz", ".7z", ".rar", ".tar", ".tgz", ".bz2", ".xz")):
+            raise FileRejected("NESTED", f"{name} contains another archive ({inner}); put the .txt files in the zip directly.")
+        if not inner.lower().endswith(".txt"):
+            raise FileRejected("MEMBER", f"{name} contains {inner}: only .txt files are accepted in a zip.")
+        total += info.file_size
+        if total > max_unzipped_bytes or (info.compress_size and info.file_size / info.compress_size > MAX_RATIO
+                                          and info.file_size > 1024 * 1024):
+            raise FileRejected("BOMB", f"{name} expands to more than allowed ({max_unzipped_bytes:,} bytes or "
+                                       f"{MAX_RATIO}x compression): not processed.")
+        result.append(Member(f"{name}/{inner}", lambda info=info: _LimitedReader(archive.open(info), info.file_size)))
+    return result
+
+
+class _LimitedReader:
+    """Reads a zip member but refuses to go past the size its header declared (a lying header is a bomb)."""
+
+    def __init__(self, raw, declared):
+        self.raw, self.left = raw, declared
+
+    def read(self, n=-1):
+        data = self.raw.read(n if n >= 0 else self.left + 1)
+        self.left -= len(data)
+        if self.left < 0:
+            raise FileRejected("BOMB", "A zip member is larger than its header declares: not processed.")
+        return data
+
+    def readline(self, limit=-1):
+        data = self.raw.readline(limit)
+        self.left -= len(data)
+        if self.left < 0:
+            raise FileRejected("BOMB", "A zip member is larger than its header declares: not processed.")
+        return data
+
+    def __iter__(self):
+        while True:
+            line = self.readline()
+            if not line:
+                return
+            yield line
+
+    def close(self):
+        self.raw.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
