@@ -42,5 +42,23 @@ class ReferenceAdmin(admin.ModelAdmin):
 
 
 class CoreTableAdmin(ReferenceAdmin):
-    """Core curricula: LOSFA core-table users edit them too."""
+    """Core curricula: LOSFA core-table users edit them too. A change makes every stored progress
+    result stale, so it queues their recomputation."""
     edit_action = Action.EDIT_CORE_TABLES
+
+    def _changed(self):
+        from transcripts.signals import reference_tables_changed
+
+        reference_tables_changed.send(sender=type(self))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._changed()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self._changed()

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class TranscriptsConfig(AppConfig):
     name = "transcripts"
     verbose_name = "Students, transcripts and IBCs"
+
+    def ready(self):
+        from . import receivers  # noqa: F401

@@ -1,0 +1,175 @@
+"""Writing accepted students of a batch file: each student's 020/030/050 set replaces what was on
+file for the BSSY; new students are added. PostgreSQL gets COPY for the bulk rows, other databases
+bulk_create. The caller holds the transaction (one per file), so a failure leaves the previous data
+whole and a killed worker leaves nothing half-written."""
+import csv
+import io
+
+from django.db import connection
+from django.utils import timezone
+
+from core_tables.models import Site
+from transcripts import records as R
+from transcripts.models import Ibc, Student, StudentChange, Transcript
+
+BATCH = 1000
+
+STUDENT_FIELDS = [f.name for f in Student._meta.concrete_fields if f.name not in ("id", "bssy", "sponsor", "state_id")]
+TRANSCRIPT_COLUMNS = [f.column for f in Transcript._meta.concrete_fields if f.name != "id"]
+IBC_COLUMNS = [f.column for f in Ibc._meta.concrete_fields if f.name != "id"]
+
+
+def _s(value):
+    return value.strip()
+
+
+def _int(raw):
+    raw = raw.strip()
+    return int(raw) if R.is_digits(raw) else None
+
+
+def student_fields(rec: R.StudentRecord, site_id, grad_reasons, by):
+    """Model fields of a 020 record that passed the edits. A failed graduation check removes the
+    graduation date and keeps it aside for the Override Report."""
+    grad = R.graduation_date(rec)
+    return {
+        "site_id": site_id, "local_id": _s(rec.local_id), "first_name": _s(rec.first_name),
+        "middle_name": _s(rec.middle_name), "last_name": _s(rec.last_name), "suffix": _s(rec.suffix),
+        "birth_day": _s(rec.birth_day), "birth_date": R.mmddyyyy(rec.birth_date), "sex": rec.sex,
+        "grade": rec.grade, "grade9_entry": R.year(rec.grade9_entry),
+        "graduation_date": None if grad_reasons else grad,
+        "removed_graduation_date": grad if grad_reasons else None,
+        "grad_removal_reasons": list(grad_reasons),
+        "career_option": _s(rec.career_option), "academic_endorsement": _s(rec.academic_endorsement),
+        "career_endorsement": _s(rec.career_endorsement), "gee_flag": _s(rec.gee_flag),
+        "local_gpa": _s(rec.local_gpa), "rank_position": _int(rec.rank_position), "rank_size": _int(rec.rank_size),
+        **dict(zip(R.RACE_FIELDS, R.race_flags(rec))),
+        "diploma_path": _s(rec.diploma_path), "parental_consent": R.consent_given(rec), "fafsa": _s(rec.fafsa),
+        "community_service": _s(rec.community_service), "biliteracy_seal": _s(rec.biliteracy_seal),
+        "eoc_ela": _s(rec.eoc_ela), "eoc_math": _s(rec.eoc_math), "eoc_science": _s(rec.eoc_science),
+        "eoc_social_studies": _s(rec.eoc_social_studies), "updated_by": by,
+    }
+
+
+def transcript_values(rec: R.TranscriptRecord):
+    """{column: value} of a 030 record that passed the edits (student_id added by the writer)."""
+    return {
+        "course_bssy": int(rec.course_bssy), "course_code": _s(rec.course_code), "part": _s(rec.part),
+        "semester": rec.semester, "grade": rec.grade,
+        "credit_attempted": R.implied_decimal(rec.credit_attempted),
+        "credit_earned": R.implied_decimal(rec.credit_earned),
+        "grade_point_max": R.implied_decimal(rec.grade_point_max), "waiver": rec.waiver == "Y",
+        "course_sponsor": _s(rec.course_sponsor), "course_site": _s(rec.course_site),
+        "course_site_name": _s(rec.course_site_name), "course_name": _s(rec.course_name),
+        "quality_points": R.implied_decimal(rec.quality_points), "course_type": _s(rec.course_type),
+        "distance_learning": _s(rec.distance_learning), "local_course_code": _s(rec.local_course_code),
+        "de_credit_hours": R.implied_decimal(rec.de_credit_hours), "de_secondary_site": _s(rec.de_secondary_site),
+    }
+
+
+def ibc_values(rec: R.IbcRecord):
+    return {
+        "site": _s(rec.site), "local_id": _s(rec.local_id), "ibc_code": _s(rec.ibc_code),
+        "semester_earned": rec.semester_earned, "year_earned": int(rec.year_earned), "vendor": _s(rec.vendor),
+        "pass_fail": rec.pass_fail, "earned_sponsor": _s(rec.earned_sponsor), "earned_site": _s(rec.earned_site),
+    }
+
+
+class StudentWriter:
+    """Buffers accepted students and writes them in batches inside the caller's transaction."""
+
+    def __init__(self, *, sponsor, bssy, by, source):
+        self.sponsor, self.bssy, self.by, self.source = sponsor, bssy, by, source
+        self.site_ids = dict(Site.objects.filter(sponsor=sponsor).values_list("code", "id"))
+        self.pending = []
+        self.loaded_ids = []
+        self.counts = {"020": 0, "030": 0, "050": 0}
+        self.postgres = connection.vendor == "postgresql"
+
+    def add(self, student, transcripts, ibcs, grad_reasons=()):
+        self.pending.append((student, transcripts, ibcs, tuple(grad_reasons)))
+        if len(self.pending) >= BATCH:
+            self.flush()
+
+    def flush(self):
+        if not self.pending:
+            return
+        batch, self.pending = self.pending, []
+        with_020 = [(st, tr, ib, gr) for st, tr, ib, gr in batch if st is not None]
+        Student.objects.bulk_create(
+            [Student(bssy=self.bssy, sponsor=self.sponsor, state_id=R.link_key(st),
+                     **student_fields(st, self.site_ids[st.site.strip()], gr, self.by)) for st, _t, _i, gr in with_020],
+            update_conflicts=True, unique_fields=["bssy", "sponsor", "state_id"], update_fields=STUDENT_FIELDS,
+        )
+        keys = [self._key(item) for item in batch]
+        ids = dict(Student.objects.filter(sponsor=self.sponsor, bssy=self.bssy, state_id__in=keys)
+                   .values_list("state_id", "id"))
+        # A student whose 020 is in the file replaces everything; a partial update without the
+        # 020 replaces the record types it sends (docs/decisions.md).
+        replace_030 = [ids[k] for k, (st, tr, _i, _g) in zip(keys, batch) if st is not None or tr]
+        replace_050 = [ids[k] for k, (st, _t, ib, _g) in zip(keys, batch) if st is not None or ib]
+        Transcript.objects.filter(student_id__in=replace_030).delete()
+        Ibc.objects.filter(student_id__in=replace_050).delete()
+        Student.objects.filter(id__in=[ids[k] for k, item in zip(keys, batch) if item[0] is None]).update(
+            updated_by=self.by, updated_at=timezone.now())
+        transcript_rows = [{"student_id": ids[k], **transcript_values(t)} for k, item in zip(keys, batch) for t in item[1]]
+        ibc_rows = [{"student_id": ids[k], **ibc_values(i)} for k, item in zip(keys, batch) for i in item[2]]
+        self._insert(Transcript, TRANSCRIPT_COLUMNS, transcript_rows)
+        self._insert(Ibc, IBC_COLUMNS, ibc_rows)
+        StudentChange.objects.bulk_create([
+            StudentChange(bssy=self.bssy, sponsor=self.sponsor, site_id=self._site_of(item, ids[k]), state_id=k,
+                          by=self.by, source=self.source, action="replaced by batch",
+                          detail={"030": len(item[1]), "050": len(item[2]),
+                                  **({"grad_date_removed": list(item[3])} if item[3] else {})})
+            for k, item in zip(keys, batch)])
+        self.counts["020"] += len(with_020)
+        self.counts["030"] += len(transcript_rows)
+        self.counts["050"] += len(ibc_rows)
+        self.loaded_ids.extend(ids[k] for k in keys)
+
+    def _key(self, item):
+        student, transcripts, ibcs, _ = item
+        return R.link_key(student or (transcripts or ibcs)[0])
+
+    def _site_of(self, item, student_id):
+        if item[0] is not None:
+            return self.site_ids[item[0].site.strip()]
+        return Student.objects.filter(pk=student_id).values_list("site_id", flat=True).get()
+
+    def _insert(self, model, columns, rows):
+        if not rows:
+            return
+        if not self.postgres:
+            model.objects.bulk_create([model(**{_attname(model, c): v for c, v in row.items()}) for row in rows],
+                                      batch_size=2000)
+            return
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        for row in rows:
+            writer.writerow(["" if row[c] is None else (("t" if row[c] else "f") if isinstance(row[c], bool) else row[c])
+                             for c in columns])
+        buffer.seek(0)
+        with connection.cursor() as cursor:
+            # COPY treats an unquoted empty field as NULL and a quoted one ("") as an empty string.
+            cursor.cursor.copy_expert(
+                f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ("
+                + ", ".join(c for c in columns if not model._meta.get_field(_attname(model, c)).null) + "))",
+                buffer)
+
+    def delete_absent(self, present_state_ids):
+        """Replace mode: the sponsor's students of the BSSY that the file does not mention."""
+        absent = Student.objects.filter(sponsor=self.sponsor, bssy=self.bssy).exclude(state_id__in=present_state_ids)
+        ids = list(absent.values_list("id", flat=True))
+        for chunk in range(0, len(ids), 5000):
+            part = ids[chunk:chunk + 5000]
+            Transcript.objects.filter(student_id__in=part).delete()
+            Ibc.objects.filter(student_id__in=part).delete()
+            Student.objects.filter(id__in=part).delete()
+        return len(ids)
+
+
+def _attname(model, column):
+    for f in model._meta.concrete_fields:
+        if f.column == column:
+            return f.attname
+    raise KeyError(column)
