@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import export_views, views
 from .admin import site as admin_site
 
 urlpatterns = [
@@ -9,8 +9,12 @@ urlpatterns = [
     path("bssy/current/", views.reset_bssy, name="reset_bssy"),
     path("search/", views.search_student, name="search_student"),
     path("help/", views.help_index, name="help"),
+    path("exports/<int:pk>/", export_views.export_status, name="export_status"),
+    path("exports/<int:pk>/download/", export_views.export_download, name="export_download"),
+    path("exports/new/<str:exporter_name>.<str:fmt>", export_views.export_request, name="export_request"),
     path("accounts/", include("sts.accounts.urls")),
     path("tables/", include("core_tables.urls")),
+    path("upload/", include("uploads.urls")),
     path("students/", include("transcripts.urls")),
     path("admin/", admin_site.urls),
 ]
