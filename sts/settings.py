@@ -116,8 +116,12 @@ PRIVATE_MEDIA_ROOT = Path(env.str("STS_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# The cache carries live task progress between workers and web processes (pretix's pattern).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+          if (REDIS_URL := env.str("REDIS_URL", default="")) else
+          {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}}
+
 # Celery: Redis in production; a filesystem broker on a laptop so `make run` needs no server.
-REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):

@@ -19,6 +19,7 @@ from .files import FileRejected, check_name
 from .forms import UploadForm
 from .models import Upload
 from .queries import uploads_visible_to
+from .tasks import read_progress
 
 
 def storage_dir(upload_id):
@@ -78,6 +79,8 @@ def _upload_or_404(request, pk):
 def detail(request, pk):
     """Status while it runs (htmx polling), then the error report."""
     job = _upload_or_404(request, pk)
+    if job.status == "processing":
+        job.students_done, job.students_total = read_progress(job)
     if request.headers.get("HX-Request") and request.GET.get("part") == "status":
         return render(request, "uploads/_status.html", {"job": job})
     errors = job.errors.all()

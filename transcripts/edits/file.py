@@ -23,3 +23,5 @@ declare("BSSY", FILE, "BSSY DOES NOT MATCH THE UPLOAD",
 declare("SPONSOR", FILE, "INVALID SPONSOR CODE FOR THE FILE",
         solution="All 020 and 030 records carry the same Sponsor Code (columns 11-13): a school sponsor (LEA, "
                  "charter or nonpublic school) that you may submit for.")
+declare("UNREADABLE", FILE, "FILE COULD NOT BE READ",
+        solution="Upload the .txt batch file again.")

@@ -138,6 +138,10 @@ def _best(courses: list[Course], info: CourseInfo | None) -> Course | None:
 def _credits_of_one_course(records: list[Course], info: CourseInfo | None) -> tuple[list[Credit], list[Credit]]:
     """Pair the halves of one course and apply repeat/delete; returns (kept, dropped)."""
     wholes = [c for c in records if not _is_half(c)]
+    if len(wholes) == len(records):  # the usual case: no part numbers, repeat/delete only
+        credits = [_whole(c, info) for c in records]
+        best = max(range(len(credits)), key=lambda i: _merit(credits[i]))
+        return [credits[best]], credits[:best] + credits[best + 1:]
     halves: dict[tuple[bool, str], list[Course]] = defaultdict(list)
     for c in records:
         if _is_half(c):

@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import NamedTuple
 
 from .credits import ZERO, Credit, build_credits, overall_gpa, weighted_gpa
-from .model import Course, CoreTables, Curriculum, SetCourse, StudentFacts
+from .model import Course, CoreTables, Curriculum, StudentFacts
 from .partnumbers import PartNumberFinding, part_number_findings  # noqa: F401  (public API)
 from .placement import Option, best_fit
 from .rank import ClassRank, RankRow, class_rank  # noqa: F401  (public API)
@@ -32,14 +33,27 @@ JUMP_START_ENDORSEMENTS = frozenset({"J1", "J2", "J3", "J4"})
 CAREER_DIPLOMA_OPTION = "CDV"
 
 
+class SetPlace(NamedTuple):
+    """Where a course code counts: a set of a category, in half-unit pieces."""
+
+    category: int  # index into the curriculum's categories
+    set_code: str
+    allowed: int  # units allowed x 2
+    required: int  # units required x 2, rounded up
+
+
 @dataclass(frozen=True)
 class PreparedCurriculum:
     """A curriculum narrowed to one graduation cohort, indexed by course code."""
 
     curriculum: Curriculum
     category_pieces: tuple[int, ...]  # each category's requirement in half units
-    by_code: dict[str, tuple[tuple[int, SetCourse], ...]]  # code -> (category index, set course)
+    by_code: dict[str, tuple[SetPlace, ...]]
     allows_experience: bool
+
+
+def _pieces(units: Decimal, rounding=ROUND_FLOOR) -> int:
+    return int((units * 2).to_integral_value(rounding=rounding))
 
 
 def prepare_curriculum(tables: CoreTables, code: str, grad_bssy: int) -> PreparedCurriculum | None:
@@ -50,14 +64,15 @@ def prepare_curriculum(tables: CoreTables, code: str, grad_bssy: int) -> Prepare
         curriculum = tables.curricula.get(code)
         prepared = None
         if curriculum is not None:
-            by_code: dict[str, list[tuple[int, SetCourse]]] = defaultdict(list)
+            by_code: dict[str, list[SetPlace]] = defaultdict(list)
             for index, category in enumerate(curriculum.categories):
-                for set_course in category.set_courses:
-                    if set_course.applies_to(grad_bssy):
-                        by_code[set_course.course_code].append((index, set_course))
+                for sc in category.set_courses:
+                    if sc.applies_to(grad_bssy):
+                        by_code[sc.course_code].append(SetPlace(index, sc.set_code, _pieces(sc.units_allowed),
+                                                                _pieces(sc.units_required, ROUND_CEILING)))
             prepared = PreparedCurriculum(
                 curriculum=curriculum,
-                category_pieces=tuple(int(c.units_required * 2) for c in curriculum.categories),
+                category_pieces=tuple(_pieces(c.units_required) for c in curriculum.categories),
                 by_code={k: tuple(v) for k, v in by_code.items()},
                 allows_experience=code in EXPERIENCE_PATHWAYS)
         tables._cache[key] = prepared
@@ -70,16 +85,20 @@ def _options(credits: Sequence[Credit], prepared: PreparedCurriculum) -> list[Op
     its units allowed; a waived course (grade E) counts as its units allowed."""
     options = []
     for item, credit in enumerate(credits):
-        if not credit.counts_for_credit or (credit.experience_only and not prepared.allows_experience):
+        places = prepared.by_code.get(credit.code)
+        if not places or not credit.counts_for_credit or (credit.experience_only and not prepared.allows_experience):
             continue
+        earned = _pieces(credit.earned)
         best: dict[tuple, int] = {}
-        for category, set_course in prepared.by_code.get(credit.code, ()):
-            units = set_course.units_allowed if credit.waiver else credit.earned
-            if units < set_course.units_required:
+        for place in places:
+            if credit.waiver:
+                pieces = place.allowed
+            elif earned >= place.required:
+                pieces = min(earned, place.allowed)
+            else:
                 continue
-            pieces = int(min(units, set_course.units_allowed) * 2)
-            place = (category, (set_course.set_code, credit.college_level))
-            best[place] = max(best.get(place, 0), pieces)
+            key = (place.category, (place.set_code, credit.college_level))
+            best[key] = max(best.get(key, 0), pieces)
         options.extend(Option(item, category, group, pieces) for (category, group), pieces in best.items())
     return options
 

@@ -29,7 +29,7 @@ units completed (the denominator) are fixed by the first goal.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
@@ -63,7 +63,7 @@ def best_fit(category_pieces: Sequence[int], options: Sequence[Option],
 
     ``category_pieces[k]`` is category k's requirement in half units; ``points[i]`` is credit
     i's grade points (None for P and E).  Returns the placement of every credit that counts."""
-    options = [o for o in options if o.pieces > 0]
+    options = _without_unpairable_halves(category_pieces, [o for o in options if o.pieces > 0])
     if not options:
         return {}
     solve = _assignment if _assignment_is_exact(category_pieces, options) else _integer_program
@@ -100,6 +100,19 @@ def _options_by_item(options: Sequence[Option]) -> dict[int, list[Option]]:
     for o in options:
         by_item[o.item].append(o)
     return by_item
+
+
+def _without_unpairable_halves(category_pieces: Sequence[int], options: list[Option]) -> list[Option]:
+    """Drop half-unit options that can never count: the only half of their group in a category
+    without a last half unit.  Exact, and it keeps most lone halves (an unpaired part, a pair
+    with a failed half) from pushing a student out of the assignment model."""
+    while True:
+        halves = Counter((o.category, o.group) for o in options if o.pieces % 2)
+        kept = [o for o in options if not (o.pieces == 1 and halves[(o.category, o.group)] == 1
+                                           and category_pieces[o.category] % 2 == 0)]
+        if len(kept) == len(options):
+            return kept
+        options = kept
 
 
 def _assignment_is_exact(category_pieces: Sequence[int], options: Sequence[Option]) -> bool:
@@ -144,19 +157,19 @@ def _assignment(category_pieces: Sequence[int], options: Sequence[Option],
 
     n_rows, n_categories = len(members), len(category_pieces)
     by_category = np.full((n_rows, n_categories), FORBIDDEN)
-    for row, (weight, categories) in enumerate(zip(weights, allowed)):
-        by_category[row, categories] = weight
+    row_index = [row for row, categories in enumerate(allowed) for _ in categories]
+    by_category[row_index, [k for categories in allowed for k in categories]] = [
+        weights[row] for row in row_index]
     slot_category = np.repeat(np.arange(n_categories), [p // 2 for p in category_pieces])
     matrix = np.hstack([by_category[:, slot_category], np.zeros((n_rows, n_rows))])
     rows, cols = linear_sum_assignment(matrix, maximize=True)
+    used = (cols < len(slot_category)) & (matrix[rows, cols] > 0)
 
     placed: dict[int, Placement] = {}
-    for row, col in zip(rows, cols):
-        if col < len(slot_category) and matrix[row, col] > 0:
-            category = int(slot_category[col])
-            for item, pieces in members[row]:
-                before = placed.get(item)
-                placed[item] = Placement(category, pieces + (before.pieces if before else 0))
+    for row, category in zip(rows[used].tolist(), slot_category[cols[used]].tolist()):
+        for item, pieces in members[row]:
+            before = placed.get(item)
+            placed[item] = Placement(category, pieces + (before.pieces if before else 0))
     return placed
 
 

@@ -1,0 +1,241 @@
+"""The batch pipeline: open the file, file-level checks, every edit per student, load.
+
+One function serves the web upload (through a Celery task), `sts_upload` and `sts_validate`, so
+all three produce the same result. Writing happens in one transaction per upload under a lock row
+per sponsor and BSSY: two uploads for the same sponsor and BSSY never interleave, a failure (or a
+killed worker) leaves the previous data whole, and the same file run twice gives the same data.
+"""
+import datetime as dt
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from core_tables.models import Sponsor
+from core_tables.periods import period_status
+from core_tables.snapshot import build_snapshot
+from sts.accounts import permissions
+from sts.accounts.permissions import Action
+from transcripts.edits import CATALOG
+from transcripts.models import Student
+from transcripts.progress_store import graduation_checker
+from transcripts.records import link_key
+from transcripts.reference import ReferenceSnapshot
+from uploads.layouts import format_record
+
+from .files import FileRejected, members
+from .loading import StudentWriter
+from .models import SponsorYearLock
+from .validation import iter_students, scan_file
+
+GRAD_REASONS = {"2": "fewer credits than the diploma path requires", "3": "core progress: a category of the "
+                "diploma path is not met", "4": "Met GEE/EOC flag is not Y, E, A or G", "5": "CD path without "
+                "career option CDV", "6": "CA path without a passed IBC and a J1-J3 endorsement"}
+ERROR_ROW_LIMIT = 200_000  # error rows kept per upload; counts stay exact beyond it
+
+
+class NotAccepted(Exception):
+    """File Not Accepted: rolls the transaction back."""
+
+    def __init__(self, errors):
+        self.errors = errors
+
+
+@dataclass
+class Run:
+    """What a pipeline run produced: the command's JSON plus counts for the Upload record."""
+    accepted: bool = True
+    file_errors: list = field(default_factory=list)
+    total: int = 0
+    loaded: int = 0
+    rejected: int = 0
+    errors: list = field(default_factory=list)  # dicts for UploadError / JSON
+    error_count: int = 0
+    grad_date_removed: list = field(default_factory=list)
+    counts: dict = field(default_factory=lambda: {f"{k}_{t}": 0 for k in ("loaded", "error") for t in ("020", "030", "050")})
+    error_counts: dict = field(default_factory=dict)
+    sponsor: str | None = None
+    bssy: int | None = None
+    deleted_absent: int = 0
+    loaded_student_ids: list = field(default_factory=list)
+
+    def as_json(self, with_errors=True):
+        out = {"accepted": self.accepted, "file_errors": self.file_errors,
+               "students": {"total": self.total, "loaded": self.loaded, "rejected": self.rejected},
+               "errors": [{k: e[k] for k in ("line", "record_type", "state_id", "code", "position", "value", "message")}
+                          for e in self.errors] if with_errors else [],
+               "grad_date_removed": self.grad_date_removed}
+        return out
+
+
+def run_pipeline(path, original_name, *, mode, bssy=None, today=None, user=None, progress=None, source="batch"):
+    """Process one uploaded file (a .txt or a .zip of .txt). `mode`: validate | partial | replace.
+    `user`: whose rights apply (None: a command without a user, validate only). Returns a Run."""
+    today = today or dt.date.today()
+    run = Run()
+    workdir = Path(tempfile.mkdtemp(prefix="sts-upload-"))
+    try:
+        try:
+            files = _extract(path, original_name, workdir)
+        except FileRejected as exc:
+            return _reject(run, [{"code": exc.code, "message": exc.message}])
+        light = ReferenceSnapshot.build(sponsors=dict(Sponsor.objects.values_list("code", "kind")))
+        scans = []
+        try:
+            for name, file_path in files:
+                scan = scan_file(file_path, light, bssy=bssy)
+                scans.append((name, scan))
+            problems = [{"code": e.code, "message": f"{name}: {e.message}" if len(files) > 1 else e.message}
+                        for name, scan in scans for e in scan.summary.file_errors]
+            sponsors = {scan.summary.sponsor for _n, scan in scans}
+            bssys = {scan.summary.bssy for _n, scan in scans}
+            if not problems and len(sponsors) > 1:
+                problems.append({"code": "SPONSOR", "message": "The files of the zip are for different sponsors: "
+                                                              + ", ".join(sorted(map(str, sponsors))) + "."})
+            if not problems and len(bssys) > 1:
+                problems.append({"code": "BSSY", "message": "The files of the zip are for different BSSYs."})
+            if problems:
+                return _reject(run, problems)
+            run.sponsor, run.bssy = sponsors.pop(), bssys.pop()
+            problems = _permission_problems(user, run.sponsor, run.bssy, mode, today)
+            if problems:
+                return _reject(run, problems)
+            sponsor = Sponsor.objects.get(code=run.sponsor)
+            if progress:
+                progress(0, None)
+            try:
+                with transaction.atomic():
+                    _process(run, scans, sponsor, mode=mode, today=today, user=user, progress=progress, source=source)
+                    if mode == "validate":
+                        transaction.set_rollback(True)
+            except NotAccepted as exc:
+                return _reject(run, exc.errors, keep_student_errors=True)
+            return run
+        finally:
+            for _n, scan in scans:
+                scan.close()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _extract(path, original_name, workdir):
+    """[(display name, path of a .txt)]: zip members are copied out (size-checked while reading)."""
+    found = members(path, original_name, max_bytes=settings.STS_UPLOAD_MAX_BYTES,
+                    max_unzipped_bytes=settings.STS_UPLOAD_MAX_UNZIPPED_BYTES)
+    if len(found) == 1 and str(original_name).lower().endswith(".txt"):
+        return [(found[0].name, Path(path))]
+    out = []
+    for i, member in enumerate(found):
+        target = workdir / f"{i}.txt"
+        with member.open() as src, open(target, "wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+        out.append((member.name, target))
+    return out
+
+
+def _permission_problems(user, sponsor_code, bssy, mode, today):
+    problems = []
+    if user is not None and not permissions.can(user, Action.UPLOAD, sponsor=sponsor_code):
+        problems.append({"code": "SPONSOR", "message": f"User {user.username} may not submit for sponsor {sponsor_code}."})
+    status = period_status(bssy, sponsor_code, today)
+    if not status.open:
+        problems.append({"code": "PERIOD", "message": status.message})
+    return problems
+
+
+def _submitting_sites(user, sponsor_code):
+    if user is None:
+        return None
+    sites = permissions.sites_for(user, Action.UPLOAD).filter(sponsor__code=sponsor_code)
+    all_sites = permissions.is_state_staff(user) or user.group.scope == "lea"
+    return None if all_sites else frozenset(sites.values_list("code", flat=True))
+
+
+def _process(run, scans, sponsor, *, mode, today, user, progress, source):
+    # Lock the sponsor's BSSY for the whole transaction (row lock on PostgreSQL; SQLite
+    # serialises writers anyway).
+    lock, _ = SponsorYearLock.objects.get_or_create(sponsor=sponsor, bssy=run.bssy)
+    SponsorYearLock.objects.select_for_update().filter(pk=lock.pk).get()
+    snapshot = build_snapshot(sponsor.code)
+    on_file = frozenset(Student.objects.filter(sponsor=sponsor, bssy=run.bssy).values_list("state_id", flat=True))
+    check = graduation_checker(sponsor.kind, run.bssy)
+    writer = None if mode == "validate" else StudentWriter(
+        sponsor=sponsor, bssy=run.bssy, by=user.username if user else "batch", source=source)
+    submitting = _submitting_sites(user, sponsor.code)
+    present = set()
+    total_records = sum(sum(scan.summary.records.values()) for _n, scan in scans)
+    records_done = 0
+    for _name, scan in scans:
+        for outcome in iter_students(scan, snapshot, today=today, submitting_sites=submitting,
+                                     students_on_file=on_file if mode != "replace" else frozenset(),
+                                     graduation_check=check):
+            run.total += 1
+            present.add(outcome.state_id)
+            n_records = (outcome.student is not None) + len(outcome.transcripts) + len(outcome.ibcs)
+            records_done += n_records
+            _record_findings(run, outcome)
+            if outcome.rejected:
+                run.rejected += 1
+                for rt, recs in (("020", [outcome.student] if outcome.student else []), ("030", outcome.transcripts),
+                                 ("050", outcome.ibcs)):
+                    run.counts[f"error_{rt}"] += len(recs)
+            else:
+                run.loaded += 1
+                if outcome.grad_date_reasons:
+                    run.grad_date_removed.append({"state_id": outcome.state_id, "reasons": list(outcome.grad_date_reasons)})
+                if writer:
+                    writer.add(outcome.student, outcome.transcripts, outcome.ibcs, outcome.grad_date_reasons)
+                for rt, n in (("020", 1 if outcome.student else 0), ("030", len(outcome.transcripts)), ("050", len(outcome.ibcs))):
+                    run.counts[f"loaded_{rt}"] += n
+            if progress and run.total % 200 == 0:
+                progress(records_done, total_records)
+    share = run.rejected / run.total if run.total else 0
+    if run.total and share > settings.STS_EXCESSIVE_ERROR_SHARE:
+        raise NotAccepted([{"code": "EXCESSIVE", "message": f"{run.rejected} of {run.total} students ({share:.0%}) have "
+                            f"errors, more than the {settings.STS_EXCESSIVE_ERROR_SHARE:.0%} allowed: the file is not "
+                            "loaded. Correct the errors listed and submit again."}])
+    if writer:
+        writer.flush()
+        if mode == "replace":
+            run.deleted_absent = writer.delete_absent(present)
+        run.loaded_student_ids = writer.loaded_ids
+    if progress:
+        progress(total_records, total_records)
+
+
+def _record_findings(run, outcome):
+    records = {r.line: r for r in ([outcome.student] if outcome.student else []) + outcome.transcripts + outcome.ibcs}
+    for f in outcome.findings:
+        edit = CATALOG.get(f.code)
+        run.error_count += 1
+        run.error_counts[f.code] = run.error_counts.get(f.code, 0) + 1
+        if len(run.errors) < ERROR_ROW_LIMIT:
+            record = records.get(f.line)
+            run.errors.append({"line": f.line, "record_type": f.record_type, "state_id": f.state_id, "code": f.code,
+                               "field": f.field or "", "position": f.position, "length": f.length, "value": f.value,
+                               "message": f.message, "severity": edit.severity if edit else "reject",
+                               "record": format_record(record) if record is not None else ""})
+    if outcome.grad_date_reasons and not outcome.rejected and outcome.student is not None:
+        for reason in outcome.grad_date_reasons:
+            code = f"GR{reason}"
+            run.error_counts[code] = run.error_counts.get(code, 0) + 1
+            run.errors.append({"line": outcome.student.line, "record_type": "020", "state_id": outcome.state_id,
+                               "code": code, "field": "graduation_date", "position": 107, "length": 8,
+                               "value": outcome.student.graduation_date,
+                               "message": f"GRADUATION DATE REMOVED (reason {reason}): {GRAD_REASONS.get(reason, '')}",
+                               "severity": "remove_grad_date", "record": format_record(outcome.student)})
+
+
+def _reject(run, problems, keep_student_errors=False):
+    run.accepted = False
+    run.file_errors = problems
+    run.loaded = 0
+    run.loaded_student_ids = []
+    run.grad_date_removed = []
+    if not keep_student_errors:
+        run.errors, run.error_counts = [], {}
+    run.counts = {k: (0 if k.startswith("loaded") else v) for k, v in run.counts.items()}
+    return run

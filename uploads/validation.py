@@ -1,0 +1,402 @@
+"""Streaming validation of one batch file: a file scan, then student by student.
+
+1. `scan_file` reads the file once without parsing records: the file-level checks of the
+   guide's "global problems" (no records, system indicator, transaction code, 020/030
+   length, one BSSY, one sponsor) and whether each student's records are contiguous. Any
+   FileError rejects the whole file, so no student is reported before the scan is over.
+2. `iter_students` reads it again, parses the records, groups each student's 020, 030s and
+   050s (linked by State ID; BSSY and sponsor are one per file) and runs the edit catalog
+   on the group. Contiguous files are grouped on the fly; otherwise the lines are first
+   partitioned by State ID into temporary bucket files small enough to group in memory.
+
+Memory stays bounded whatever the file size: one student (or one bucket) at a time, a
+fixed-size bit set for the contiguity check, and bounded memo tables in the edit engine.
+Nothing in a file raises anything but a FileError (and those are collected, not raised).
+
+    run = validate_stream(upload, snapshot, bssy=2019, today=date.today())
+    if run.summary.file_errors: ...              # the file is rejected; iteration yields nothing
+    for outcome in run: ...                      # StudentOutcome per student
+    run.summary.students, run.summary.rejected_students
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from typing import BinaryIO, Callable, Iterable, Iterator
+
+from transcripts.edits import EditContext, Finding, assess_student
+from transcripts.records import (
+    IBC, NONPUBLIC, PUBLIC, STUDENT, TRANSCRIPT, IbcRecord, StudentRecord, TranscriptRecord, link_key, year,
+)
+from transcripts.reference import ReferenceSnapshot
+from uploads.layouts import PARSERS, RECORD_LENGTHS
+from uploads.parser import decode, opened, raw_lines, text_lines
+
+MAX_FILE_ERRORS = 100  # kept in full; further ones are only counted
+BUCKET_BYTES = 32 << 20  # size of one bucket of a non-contiguous file
+_BLOOM_BITS = 27  # 2**27 bits = 16 MB: false "seen before" is rare and only costs the bucket path
+
+
+class FileError(Exception):
+    """A problem with the file as a whole (rejects the file). `code` is a file-level code of
+    the catalog (EMPTY, SYSTEM, RECORD_TYPE, LENGTH, BSSY, SPONSOR, UNREADABLE)."""
+
+    def __init__(self, code: str, message: str, line: int = 0):
+        super().__init__(message)
+        self.code, self.message, self.line = code, message, line
+
+    def __eq__(self, other):
+        return isinstance(other, FileError) and (self.code, self.message, self.line) == (
+            other.code, other.message, other.line)
+
+    def __hash__(self):
+        return hash((self.code, self.message, self.line))
+
+    def __repr__(self):
+        return f"FileError({self.code!r}, {self.message!r}, line={self.line})"
+
+
+@dataclass
+class StudentOutcome:
+    state_id: str
+    student: StudentRecord | None
+    transcripts: list[TranscriptRecord]
+    ibcs: list[IbcRecord]
+    findings: list[Finding]
+    grad_date_reasons: list[str]  # non-empty: load the student without the graduation date
+    rejected: bool  # load nothing of this student
+
+
+@dataclass
+class FileSummary:
+    layout: str | None = None
+    bssy: int | None = None
+    sponsor: str | None = None
+    lines: int = 0  # non-blank lines read
+    records: dict[str, int] = field(default_factory=lambda: {STUDENT: 0, TRANSCRIPT: 0, IBC: 0})
+    file_errors: list[FileError] = field(default_factory=list)
+    file_error_count: int = 0  # including the ones beyond MAX_FILE_ERRORS
+    contiguous: bool = True
+    students: int = 0  # filled while iterating
+    rejected_students: int = 0
+    grad_date_removals: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_error_count
+
+    def add_error(self, code: str, message: str, line: int = 0) -> None:
+        self.file_error_count += 1
+        if len(self.file_errors) < MAX_FILE_ERRORS:
+            self.file_errors.append(FileError(code, message, line))
+
+
+@dataclass
+class FileScan:
+    """The result of `scan_file`: the summary so far and the open file for `iter_students`."""
+
+    file: BinaryIO
+    summary: FileSummary
+    size: int
+    _stack: ExitStack = field(repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.summary.ok
+
+    def close(self) -> None:
+        self._stack.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+# --- phase 1: the file scan -------------------------------------------------------------------
+
+def scan_file(source, snapshot: ReferenceSnapshot, *, bssy: int | None = None,
+              layout: str | None = None) -> FileScan:
+    """File-level checks of a .txt batch file (path or binary file object).
+    `bssy`: the year chosen for the upload (None: the first record's); `layout`: public or
+    nonpublic (None: from the sponsor's kind). The scan keeps the file open: pass it to
+    `iter_students`, or close it."""
+    if layout not in (None, PUBLIC, NONPUBLIC):
+        raise ValueError(f"layout must be public, nonpublic or None, not {layout!r}")
+    stack = ExitStack()
+    summary = FileSummary()
+    try:
+        f = stack.enter_context(opened(source))
+        size = f.seek(0, os.SEEK_END)
+        scan = FileScan(f, summary, size, stack)
+        _scan(scan, snapshot, bssy, layout)
+    except OSError as exc:
+        stack.close()
+        summary.add_error("UNREADABLE", f"The file could not be read: {exc.strerror or exc}")
+        return FileScan(None, summary, 0, ExitStack())
+    return scan
+
+
+def _identity(f: BinaryIO) -> tuple[int, str, str] | None:
+    """(line, sponsor, BSSY) of the first 020/030 record, else of the first 050: what the
+    file says it is. Usually line 1."""
+    fallback = None
+    for line_no, text in text_lines(f):
+        if text[:3] != "STS":
+            continue
+        if text[3:6] in (STUDENT, TRANSCRIPT):
+            return line_no, text[10:13], text[6:10]
+        if text[3:6] == IBC and fallback is None:
+            fallback = line_no, text[10:13], text[6:10]
+    return fallback
+
+
+def _resolve(summary: FileSummary, snapshot: ReferenceSnapshot, identity, bssy, layout) -> bool:
+    """Sponsor, layout and BSSY of the upload; False when the file cannot be read further."""
+    if identity is None:
+        summary.add_error("EMPTY", "The file holds no records (it is empty or has only blank lines).")
+        return False
+    line, sponsor, file_bssy = identity
+    summary.sponsor = sponsor
+    kind = snapshot.sponsors.get(sponsor)
+    if kind is None:
+        summary.add_error("SPONSOR", f"Line {line}: Sponsor Code (columns 11-13) {sponsor!r} is not a known sponsor.",
+                          line)
+    elif kind == "postsecondary":
+        summary.add_error("SPONSOR", f"Line {line}: Sponsor Code (columns 11-13) {sponsor!r} is a postsecondary "
+                                     f"sponsor; transcripts are submitted by school sponsors.", line)
+    elif layout is not None and (kind == "nonpublic") != (layout == NONPUBLIC):
+        summary.add_error("SPONSOR", f"Line {line}: Sponsor Code (columns 11-13) {sponsor!r} is a {kind} sponsor "
+                                     f"but the {layout} layout was chosen.", line)
+    summary.layout = layout or (NONPUBLIC if kind == "nonpublic" else PUBLIC)
+    if bssy is None:
+        if year(file_bssy) is None:
+            summary.add_error("BSSY", f"Line {line}: BSSY (columns 7-10) {file_bssy!r} is not a year.", line)
+            return False
+        bssy = int(file_bssy)
+    summary.bssy = bssy
+    return True
+
+
+def state_id_slice(record_type: str, layout: str) -> slice | None:
+    """Where a record type holds the linking State ID (None: not a record type)."""
+    if record_type == IBC:
+        return slice(28, 38)
+    if record_type in (STUDENT, TRANSCRIPT):
+        return slice(13, 22 if layout == NONPUBLIC else 23)
+    return None
+
+
+def line_key(text: str, where: slice, layout: str) -> str:
+    """The linking State ID of a record's text: records.link_key without parsing the record."""
+    key = text[where].strip()
+    if layout == NONPUBLIC and len(key) == 10 and key[0] == "0":
+        return key[1:]
+    return key
+
+
+def _scan(scan: FileScan, snapshot: ReferenceSnapshot, bssy: int | None, layout: str | None) -> None:
+    summary = scan.summary
+    if not _resolve(summary, snapshot, _identity(scan.file), bssy, layout):
+        return
+    layout = summary.layout
+    nonpublic = layout == NONPUBLIC
+    slices = {rt.encode(): state_id_slice(rt, layout) for rt in (STUDENT, TRANSCRIPT, IBC)}
+    linked = {rt.encode(): rt for rt in (STUDENT, TRANSCRIPT, IBC)}
+    want_bssy = f"{summary.bssy:04d}".encode()
+    want_sponsor = summary.sponsor.encode("ascii", "replace")
+    counts = summary.records
+    seen, mask = bytearray(1 << (_BLOOM_BITS - 3)), (1 << _BLOOM_BITS) - 1
+    previous = None
+    lines = 0
+    for line_no, raw in raw_lines(scan.file):
+        lines += 1
+        # Work on bytes; a line with other characters is decoded and re-encoded one byte
+        # per character ('?' for non-ASCII), so columns stay character columns.
+        text = None if raw.isascii() else decode(raw)
+        line = raw if text is None else text.encode("ascii", "replace")
+        record_type = linked.get(line[3:6])
+        if line[:3] != b"STS":
+            summary.add_error("SYSTEM", f"Line {line_no}: System Indicator (columns 1-3) is {_shown(line[:3])}; "
+                                        f"every record starts with 'STS'.", line_no)
+            continue
+        if record_type is None:
+            summary.add_error("RECORD_TYPE", f"Line {line_no}: Transaction Code (columns 4-6) is "
+                                             f"{_shown(line[3:6])}; it must be 020, 030 or 050.", line_no)
+            continue
+        counts[record_type] += 1
+        if record_type != IBC:  # a 050's length and BSSY are student-level edits (500, 503)
+            if len(line) != RECORD_LENGTHS[record_type]:
+                summary.add_error("LENGTH", f"Line {line_no}: the {record_type} record is {len(line)} characters "
+                                            f"long; 020 and 030 records are 200.", line_no)
+                continue
+            if line[6:10] != want_bssy:
+                summary.add_error("BSSY", f"Line {line_no}: BSSY (columns 7-10) is {_shown(line[6:10])}; the "
+                                          f"upload's BSSY is {summary.bssy}.", line_no)
+            if line[10:13] != want_sponsor:
+                summary.add_error("SPONSOR", f"Line {line_no}: Sponsor Code (columns 11-13) is "
+                                             f"{_shown(line[10:13])}; the file's sponsor is {summary.sponsor!r}.",
+                                  line_no)
+        where = slices[line[3:6]]
+        if text is None:
+            key = line[where].strip()
+            if nonpublic and len(key) == 10 and key[:1] == b"0":  # as records.link_key
+                key = key[1:]
+        else:
+            key = line_key(text, where, layout).encode()
+        if key != previous:  # a new run of records: has this State ID had a run before?
+            previous = key
+            h = hash(key)
+            a, b = h & mask, (h >> 30) & mask
+            if seen[a >> 3] >> (a & 7) & 1 and seen[b >> 3] >> (b & 7) & 1:
+                summary.contiguous = False
+            seen[a >> 3] |= 1 << (a & 7)
+            seen[b >> 3] |= 1 << (b & 7)
+    summary.lines = lines
+    if not lines:
+        summary.add_error("EMPTY", "The file holds no records (it is empty or has only blank lines).")
+
+
+def _shown(value: bytes) -> str:
+    return repr(value.decode("ascii"))
+
+
+# --- phase 2: students ------------------------------------------------------------------------
+
+def iter_students(
+    scan: FileScan,
+    snapshot: ReferenceSnapshot,
+    *,
+    today: dt.date,
+    submitting_sites: frozenset[str] | None = None,
+    students_on_file: frozenset[str] = frozenset(),
+    graduation_check: Callable | None = None,
+) -> Iterator[StudentOutcome]:
+    """Each student's record set with its findings, in file order (for a file whose
+    students are not contiguous: bucket by bucket). Yields nothing when the scan found file
+    errors. Closes the scan's file when done."""
+    summary = scan.summary
+    try:
+        if not summary.ok:
+            return
+        ctx = EditContext(snapshot, bssy=summary.bssy, today=today, submitting_sites=submitting_sites,
+                          students_on_file=frozenset(students_on_file), graduation_check=graduation_check,
+                          sponsor=summary.sponsor)
+        groups = _runs(scan) if summary.contiguous else _buckets(scan)
+        for key, records in groups:
+            outcome = _assess(key, records, ctx)
+            summary.students += 1
+            summary.rejected_students += outcome.rejected
+            summary.grad_date_removals += bool(outcome.grad_date_reasons) and not outcome.rejected
+            yield outcome
+    finally:
+        scan.close()
+
+
+def _records(numbered_lines: Iterable[tuple[int, str]], layout: str):
+    """(link key, record) of each line (the scan has vouched for the record types)."""
+    parsers = {rt: PARSERS[rt, layout] for rt in (STUDENT, TRANSCRIPT, IBC)}
+    for line_no, text in numbered_lines:
+        record = parsers[text[3:6]](text, line_no)
+        yield link_key(record), record
+
+
+def _runs(scan: FileScan) -> Iterator[tuple[str, list]]:
+    """Consecutive records of one State ID."""
+    current, group = None, []
+    for key, record in _records(text_lines(scan.file), scan.summary.layout):
+        if key != current:
+            if group:
+                yield current, group
+            current, group = key, []
+        group.append(record)
+    if group:
+        yield current, group
+
+
+def _buckets(scan: FileScan) -> Iterator[tuple[str, list]]:
+    """Students of a non-contiguous file: lines are partitioned by State ID into temporary
+    bucket files of about BUCKET_BYTES, and each bucket is grouped in memory."""
+    layout = scan.summary.layout
+    count = max(1, -(-scan.size // BUCKET_BYTES))
+    with ExitStack() as stack:
+        buckets = [stack.enter_context(tempfile.TemporaryFile()) for _ in range(count)]
+        for line_no, raw in raw_lines(scan.file):
+            text = decode(raw)
+            key = line_key(text, state_id_slice(text[3:6], layout), layout)
+            buckets[hash(key) % count].write(b"%d\t%s\n" % (line_no, text.encode("utf-8")))
+        for bucket in buckets:
+            bucket.seek(0)
+            students: dict[str, list] = {}
+            numbered = ((int(n), t) for n, _, t in (entry.decode("utf-8")[:-1].partition("\t") for entry in bucket))
+            for key, record in _records(numbered, layout):
+                students.setdefault(key, []).append(record)
+            yield from students.items()
+            bucket.close()
+
+
+def _assess(key: str, records: list, ctx: EditContext) -> StudentOutcome:
+    student, duplicates, transcripts, ibcs = None, [], [], []
+    for record in records:
+        record_type = record.record_type
+        if record_type == TRANSCRIPT:
+            transcripts.append(record)
+        elif record_type == IBC:
+            ibcs.append(record)
+        elif student is None:
+            student = record
+        else:
+            duplicates.append(record)
+    verdict = assess_student(student, transcripts, ibcs, ctx, duplicates=duplicates)
+    return StudentOutcome(key, student, transcripts, ibcs, verdict.findings, verdict.grad_date_reasons,
+                          verdict.rejected)
+
+
+# --- one call ---------------------------------------------------------------------------------
+
+class Validation:
+    """Iterator of StudentOutcome over one file; `summary` (FileSummary) is complete for the
+    file-level part as soon as the call returns and for the students after iteration."""
+
+    def __init__(self, scan: FileScan, students: Iterator[StudentOutcome]):
+        self.scan, self.summary, self._students = scan, scan.summary, students
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> StudentOutcome:
+        return next(self._students)
+
+    def close(self) -> None:
+        self._students.close()
+        self.scan.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def validate_stream(
+    fileobj,
+    snapshot: ReferenceSnapshot,
+    *,
+    bssy: int | None,
+    today: dt.date,
+    layout: str | None = None,
+    submitting_sites: frozenset[str] | None = None,
+    students_on_file: frozenset[str] = frozenset(),
+    graduation_check: Callable | None = None,
+) -> Validation:
+    """Scan the file (path or binary file object) now, then validate student by student as
+    the result is iterated."""
+    scan = scan_file(fileobj, snapshot, bssy=bssy, layout=layout)
+    students = iter_students(scan, snapshot, today=today, submitting_sites=submitting_sites,
+                            students_on_file=students_on_file, graduation_check=graduation_check)
+    return Validation(scan, students)
