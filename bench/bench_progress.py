@@ -43,7 +43,7 @@ def synthetic_tables() -> CoreTables:
 
     def codes_for(label: str, n: int = 3) -> list[SetCourse]:
         result = []
-        for i, kind in enumerate(("", "Honors ", "AP ")[:n]):
+        for kind in ("", "Honors ", "AP ")[:n]:
             code = str(next(next_code))
             courses[code] = CourseInfo(code, f"{kind}{label}", five_point_eligible=bool(kind))
             result.append(SetCourse("02" if kind == "AP " else "01", code, D("1.0"),
@@ -66,8 +66,7 @@ def synthetic_tables() -> CoreTables:
         two = i < 3
         courses[code] = CourseInfo(code, f"Jump Start {i}" + (" (2 units)" if two else ""))
         jump.append(SetCourse("01", code, D("2.0") if two else D("1.0"), D("2.0") if two else D("1.0"), 2017))
-    for name in ELECTIVE_NAMES[:1]:
-        courses["999901"] = CourseInfo("999901", "General Elective", requires_course_name=True)
+    courses["999901"] = CourseInfo("999901", "General Elective", requires_course_name=True)
 
     science = shared["Physics"] + shared["Earth Science"] + shared["Chemistry I"]
     social = shared["World History"] + shared["Geography"]
@@ -84,7 +83,8 @@ def synthetic_tables() -> CoreTables:
           cat("19", "ARTS", 1, shared["Art I"]), cat("20", "HEALTH & PE", 2, shared["PE I"] + health)]
     ca = [tu[0], tu[1], tu[2], tu[3], tu[4],
           cat("06", "MATH ELECTIVES", 3, shared["Geometry"] + shared["Algebra II"] + shared["Pre-Calculus"]),
-          tu[8], cat("08", "SCIENCE ELECTIVE", 1, science), tu[12], tu[13], cat("12", "HEALTH & PE", 2, tu[18].set_courses),
+          tu[8], cat("08", "SCIENCE ELECTIVE", 1, science), tu[12], tu[13],
+          cat("12", "HEALTH & PE", 2, tu[18].set_courses),
           cat("13", "JUMP START COURSES", 9, jump)]
     curricula = {
         "TU": Curriculum("TU", "TOPS University", "diploma", D(24), None, tuple(tu)),
@@ -150,7 +150,8 @@ def synthetic_student(rng: random.Random, tables: CoreTables, path: str) -> tupl
         name = rng.choice(ELECTIVE_NAMES) if info.requires_course_name else ""
         grade = "P" if rng.random() < 0.05 else _grade(rng)
         if grade == "P":
-            records.append(Course(2019 + rng.randrange(4), info.code, "", "Y1", "P", D(1), D(1), D(4), D(0), "RG", name))
+            records.append(Course(2019 + rng.randrange(4), info.code, "", "Y1", "P", D(1), D(1), D(4), D(0),
+                                  "RG", name))
         else:
             records += _records(rng, info.code, D(1), info, 2019 + rng.randrange(4), grade,
                                 split=rng.random() < 0.3, lone_half=False, name=name)

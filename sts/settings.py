@@ -123,7 +123,10 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", 
 
 # Celery: Redis in production; a filesystem broker on a laptop so `make run` needs no server.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
-CELERY_BROKER_TRANSPORT_OPTIONS = {}
+# A message of a worker that died unacknowledged is redelivered after this many seconds (Redis);
+# it must exceed the longest task, or a running upload is started twice (harmless: it serialises
+# on the sponsor-year lock and is idempotent, but wasteful).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("STS_BROKER_VISIBILITY_TIMEOUT", default=3600)}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "celery" / "queue"
     CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -67,8 +67,22 @@ def search_student(request):
 @login_required
 def help_index(request):
     from core_tables.models import CodeValue
+    from transcripts.edits import CATALOG, GRAD_DATE_REMOVAL_REASONS
+    from uploads.layouts import position_of
 
     lists = {}
     for value in CodeValue.objects.filter(active=True):
         lists.setdefault(value.list_name, []).append(value)
-    return render(request, "help/index.html", {"code_lists": lists, "state_staff": permissions.is_state_staff(request.user)})
+
+    def position(edit, layout):
+        if not edit.field or edit.record_type not in ("020", "030", "050") or not edit.applies_to_layout(layout):
+            return ""
+        try:
+            return position_of(edit.record_type, layout, edit.field)[0]
+        except KeyError:
+            return ""
+    edits = [{"edit": e, "public": position(e, "public"), "nonpublic": position(e, "nonpublic")}
+             for e in CATALOG.values()]
+    return render(request, "help/index.html", {"code_lists": lists, "edits": edits,
+                                               "removal_reasons": GRAD_DATE_REMOVAL_REASONS,
+                                               "state_staff": permissions.is_state_staff(request.user)})

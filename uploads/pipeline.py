@@ -19,7 +19,7 @@ from core_tables.periods import period_status
 from core_tables.snapshot import build_snapshot
 from sts.accounts import permissions
 from sts.accounts.permissions import Action
-from transcripts.edits import CATALOG
+from transcripts.edits import CATALOG, GRAD_DATE_REMOVAL_REASONS
 from transcripts.models import Student
 from transcripts.progress_store import graduation_checker
 from transcripts.records import link_key
@@ -31,9 +31,6 @@ from .loading import StudentWriter
 from .models import SponsorYearLock
 from .validation import iter_students, scan_file
 
-GRAD_REASONS = {"2": "fewer credits than the diploma path requires", "3": "core progress: a category of the "
-                "diploma path is not met", "4": "Met GEE/EOC flag is not Y, E, A or G", "5": "CD path without "
-                "career option CDV", "6": "CA path without a passed IBC and a J1-J3 endorsement"}
 ERROR_ROW_LIMIT = 200_000  # error rows kept per upload; counts stay exact beyond it
 
 
@@ -225,8 +222,13 @@ def _record_findings(run, outcome):
             run.errors.append({"line": outcome.student.line, "record_type": "020", "state_id": outcome.state_id,
                                "code": code, "field": "graduation_date", "position": 107, "length": 8,
                                "value": outcome.student.graduation_date,
-                               "message": f"GRADUATION DATE REMOVED (reason {reason}): {GRAD_REASONS.get(reason, '')}",
+                               "message": _removal_message(reason),
                                "severity": "remove_grad_date", "record": format_record(outcome.student)})
+
+
+def _removal_message(reason):
+    problem, solution = GRAD_DATE_REMOVAL_REASONS.get(reason, ("", ""))
+    return f"GRADUATION DATE REMOVED ({reason} {problem.upper()}): {solution}"[:300]
 
 
 def _reject(run, problems, keep_student_errors=False):

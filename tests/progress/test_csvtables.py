@@ -12,12 +12,14 @@ from .builders import course, student
 D = Decimal
 REFERENCE = Path(__file__).resolve().parents[2] / "data" / "reference"
 FILES = {
-    "course_codes.csv": "code,name,first_bssy,last_bssy,requires_course_name,ap_type_allowed,five_point_eligible,experience_only\n"
+    "course_codes.csv": "code,name,first_bssy,last_bssy,requires_course_name,ap_type_allowed,"
+                        "five_point_eligible,experience_only\n"
                         "120101,English I,2010,,N,,N,N\n999901,General Elective,2010,,Y,,N,N\n",
     "curricula.csv": "code,name,kind,units_required,min_gpa,first_grad_bssy,last_grad_bssy\n"
                      "TU,TOPS University,diploma,24,,2017,\nTC,TOPS Opportunity,award,19,2.50,2017,\n",
     "categories.csv": "curriculum,category,description,units_required\nTU,01,ENGLISH I,1\nTC,01,ENGLISH,4\n",
-    "set_courses.csv": "curriculum,category,set,course_code,units_allowed,units_required,effective_grad_bssy,expiration_grad_bssy\n"
+    "set_courses.csv": "curriculum,category,set,course_code,units_allowed,units_required,"
+                       "effective_grad_bssy,expiration_grad_bssy\n"
                        "TU,01,01,120101,1.0,1.0,2017,\nTC,01,01,120101,1.0,1.0,2017,2020\n",
 }
 

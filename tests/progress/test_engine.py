@@ -13,7 +13,8 @@ from transcripts.progress import StudentProgress, compute_progress, graduation_r
 from .builders import category, course, curriculum, info, sc, student, tables
 
 D = Decimal
-ENG1, ENG2, ALG1, GEOM, BIO1, APBIO, CHEM, PHYS = "120101", "120102", "160321", "160331", "150201", "150299", "150403", "150501"
+ENG1, ENG2, ALG1, GEOM = "120101", "120102", "160321", "160331"
+BIO1, APBIO, CHEM, PHYS = "150201", "150299", "150403", "150501"
 SPAN1, SPAN2, PE1, PE2, HEALTH, WELD, ELECTIVE = "110101", "110102", "190101", "190102", "190201", "470101", "999901"
 
 TU = curriculum("TU",
@@ -24,7 +25,8 @@ TU = curriculum("TU",
                 category("09", "1", sc(BIO1, "1.0", "0.5"), sc(APBIO, set_code="02"), description="BIOLOGY I"),
                 category("11", "1", sc(CHEM), sc(PHYS), description="SCIENCE ELECTIVES 1ST UNIT"),
                 category("17", "2", sc(SPAN1), sc(SPAN2), description="FOREIGN LANGUAGE"),
-                category("20", "2", sc(PE1), sc(HEALTH, "1.0", "0.5"), sc(PE2, "1.0", "0.5"), description="HEALTH & PE"),
+                category("20", "2", sc(PE1), sc(HEALTH, "1.0", "0.5"), sc(PE2, "1.0", "0.5"),
+                         description="HEALTH & PE"),
                 units="10")
 TC = curriculum("TC",
                 category("01", "2", sc(ENG1), sc(ENG2), description="ENGLISH"),

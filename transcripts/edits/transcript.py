@@ -7,6 +7,8 @@ what they attempt, more than 0. Earned never exceeds attempted; P and E are whol
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from core_tables.codelists import codes_where
 from transcripts.records import TRANSCRIPT, is_blank, is_digits, year
 
@@ -132,6 +134,8 @@ def earned_not_attempted_on_pass(r, ctx):
 def invalid_grade_point_max(r, view):
     """Not 3 digits; 0 on a graded course (A-D, F); or above 4.00 (5.00 for the 5.0 courses)
     for a student whose grade 9 entry is 2014 or later (unknown without the 020: not checked)."""
+    if r.grade_point_max == "400":  # the usual maximum: valid for every grade and cohort
+        return False
     maximum = _number(r.grade_point_max)
     if maximum is None:
         return True
@@ -198,27 +202,31 @@ def course_site_not_of_sponsor(r, ctx):
     return not is_blank(r.course_site) and not is_blank(r.course_sponsor) and r.course_site[:3] != r.course_sponsor
 
 
-def course_identity(r, ctx) -> tuple:
-    """What makes two 030s "identical" (326): course, year, part and semester; for the course
-    codes that require a Transcript Course Name (electives), the name too, since "the
-    Transcript Course Name will be used to determine repeated and unique courses"."""
-    key = (r.course_bssy, r.course_code, r.part.strip(), r.semester)
-    course = ctx.snapshot.course(r.course_code, year(r.course_bssy))
-    if course is not None and course.requires_course_name:
-        key += (r.course_name.strip().upper(),)
-    return key
+COURSE_TAKEN = attrgetter("course_bssy", "course_code", "part", "semester")
 
 
 @edit("326", TRANSCRIPT, None, "DUPLICATE TRANSCRIPT RECORD", scope="set",
       solution="There are 2 identical transcripts for this student. Check for part numbers and semester codes "
                "to differentiate courses or remove the duplicate.")
 def duplicate_transcript(view):
-    seen = set()
+    """Same course, course BSSY, part and semester. For the course codes that require a
+    Transcript Course Name (electives) the name tells courses apart too: "the Transcript
+    Course Name will be used to determine repeated and unique courses"."""
+    seen: dict[tuple, list] = {}
     for r in view.transcripts:
-        key = course_identity(r, view.ctx)
-        if key in seen:
+        taken = COURSE_TAKEN(r)
+        earlier = seen.setdefault(taken, [])
+        if earlier and not _named_apart(r, earlier, view.ctx):
             yield r
-        seen.add(key)
+        earlier.append(r)
+
+
+def _named_apart(r, earlier, ctx) -> bool:
+    course = ctx.snapshot.course(r.course_code, year(r.course_bssy))
+    if course is None or not course.requires_course_name:
+        return False
+    name = r.course_name.strip().upper()
+    return all(name != other.course_name.strip().upper() for other in earlier)
 
 
 @edit("328", TRANSCRIPT, "course_name", "COURSE NAME REQUIRED FOR THIS COURSE",
