@@ -307,9 +307,19 @@ def _records(numbered_lines: Iterable[tuple[int, str]], layout: str):
 
 
 def _runs(scan: FileScan) -> Iterator[tuple[str, list]]:
-    """Consecutive records of one State ID."""
+    """Consecutive records of one State ID. The hot loop of pass 2: decoding, parsing and
+    grouping are inlined rather than stacked generators."""
+    layout = scan.summary.layout
+    parsers = {rt: PARSERS[rt, layout] for rt in (STUDENT, TRANSCRIPT, IBC)}
     current, group = None, []
-    for key, record in _records(text_lines(scan.file), scan.summary.layout):
+    for line_no, raw in raw_lines(scan.file):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = decode(raw)
+        record_type = text[3:6]
+        record = parsers[record_type](text, line_no)
+        key = link_key(record) if record_type == IBC else record.state_id.strip()
         if key != current:
             if group:
                 yield current, group
