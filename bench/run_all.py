@@ -1,0 +1,47 @@
+"""`make bench`: run every benchmark and write docs/benchmarks.md with the machine they ran on.
+
+Benchmarks measure speed and memory; tests never time anything.
+"""
+import datetime as dt
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCHES = [
+    ("Batch validation: 1,000,000 records, versus pandas.read_fwf", ["bench/bench_validate.py"]),
+    ("Core progress engine: 3,000 students", ["bench/bench_progress.py"]),
+    ("Batch upload into PostgreSQL: 500,000 records, versus COPY", ["bench/bench_upload.py"]),
+]
+
+
+def machine():
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+               platform.processor())
+    mem = next((int(line.split()[1]) // 1024 // 1024 for line in open("/proc/meminfo") if line.startswith("MemTotal")), 0)
+    return (f"{platform.node()}: {cpu}, {os.cpu_count()} cores, {mem} GiB RAM, {platform.system()} "
+            f"{platform.release()}, Python {platform.python_version()}")
+
+
+def main():
+    only = sys.argv[1:]
+    sections = []
+    for title, cmd in BENCHES:
+        if only and not any(o in cmd[0] for o in only):
+            continue
+        print(f"== {title}", flush=True)
+        proc = subprocess.run([sys.executable, *cmd], cwd=ROOT, capture_output=True, text=True)
+        out = proc.stdout.strip() + ("\n\n```\n" + proc.stderr.strip()[-3000:] + "\n```" if proc.returncode else "")
+        print(out, flush=True)
+        sections.append(f"## {title}\n\n`{' '.join(cmd)}`\n\n{out}\n")
+    report = ROOT / "docs" / "benchmarks.md"
+    header = (f"# Benchmarks\n\nWritten by `make bench` on {dt.date.today():%Y-%m-%d}.\n\nMachine: {machine()}\n\n"
+              "Speed and memory are measured here, never asserted in tests.\n\n")
+    report.write_text(header + "\n".join(sections))
+    print(f"wrote {report}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+"""A real Celery worker on Redis and PostgreSQL, for the end-to-end tests.
+
+The tests run with committed data (transactional_db): the worker is another process and only
+sees what is committed. Reference data is loaded again for each test (the flush of the
+previous transactional test removed it).
+"""
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def committed_reference(transactional_db):
+    from core_tables.codes import ensure_code_lists
+    from core_tables.loading import load_folder
+    from tests.conftest import REFERENCE_DIR
+
+    load_folder(REFERENCE_DIR)
+    ensure_code_lists()
+
+
+def _db_url():
+    db = settings.DATABASES["default"]
+    return f"postgres://{db.get('USER') or 'postgres'}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+class Worker:
+    def __init__(self, media_root):
+        self.media_root = media_root
+        self.proc = None
+
+    def start(self):
+        env = {**os.environ, "DATABASE_URL": _db_url(), "STS_PRIVATE_MEDIA_ROOT": str(self.media_root),
+               "STS_BROKER_VISIBILITY_TIMEOUT": "4", "PYTHONUNBUFFERED": "1"}
+        log = open(self.media_root / f"worker-{uuid.uuid4().hex[:6]}.log", "w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "sts", "worker", "--loglevel", "info", "--concurrency", "1",
+             "--without-gossip", "--without-mingle", "-n", f"test-{uuid.uuid4().hex[:8]}@%h"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        return self
+
+    def kill(self):
+        """SIGKILL the worker and its pool: no cleanup, like a crashed machine."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture
+def worker(committed_reference, tmp_path, settings):
+    from sts.celery import app
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.PRIVATE_MEDIA_ROOT.mkdir()
+    app.control.purge()
+    w = Worker(tmp_path).start()
+    yield w
+    w.stop()
+
+
+def wait_for(predicate, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")

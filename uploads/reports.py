@@ -1,0 +1,32 @@
+"""The upload error report as an export (CSV, Excel, PDF), rendered by a worker."""
+from django.core.exceptions import PermissionDenied
+
+from sts.accounts import permissions
+from sts.accounts.permissions import Action
+from sts.exports import Exporter, register
+
+from .models import Upload
+
+
+@register
+class UploadErrors(Exporter):
+    name = "upload_errors"
+
+    def _upload(self, params):
+        return Upload.objects.select_related("sponsor").get(pk=int(params["upload"]))
+
+    def check(self, user, params):
+        upload = self._upload(params)
+        if upload.user_id != user.pk and not (upload.sponsor_id and permissions.can(user, Action.UPLOAD, sponsor=upload.sponsor)):
+            raise PermissionDenied("You may not see this upload's error report.")
+
+    def title(self, params):
+        upload = self._upload(params)
+        return f"Upload {upload.pk} error report - {upload.original_name}"
+
+    def rows(self, params):
+        upload = self._upload(params)
+        yield ["Line", "Record type", "State ID", "Code", "Field", "Position", "Value", "Message", "Effect", "Input record"]
+        for e in upload.errors.order_by("line", "id").iterator(chunk_size=2000):
+            yield [e.line, e.record_type, e.state_id, e.code, e.field, e.position or "", e.value, e.message,
+                   "graduation date removed" if e.severity == "remove_grad_date" else "student rejected", e.record]
