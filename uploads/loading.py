@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core_tables.models import Site
 from transcripts import records as R
+from transcripts.recordmap import ibc_values, student_fields, transcript_values
 from transcripts.models import Ibc, Student, StudentChange, Transcript
 
 BATCH = 1000
@@ -17,62 +18,6 @@ BATCH = 1000
 STUDENT_FIELDS = [f.name for f in Student._meta.concrete_fields if f.name not in ("id", "bssy", "sponsor", "state_id")]
 TRANSCRIPT_COLUMNS = [f.column for f in Transcript._meta.concrete_fields if f.name != "id"]
 IBC_COLUMNS = [f.column for f in Ibc._meta.concrete_fields if f.name != "id"]
-
-
-def _s(value):
-    return value.strip()
-
-
-def _int(raw):
-    raw = raw.strip()
-    return int(raw) if R.is_digits(raw) else None
-
-
-def student_fields(rec: R.StudentRecord, site_id, grad_reasons, by):
-    """Model fields of a 020 record that passed the edits. A failed graduation check removes the
-    graduation date and keeps it aside for the Override Report."""
-    grad = R.graduation_date(rec)
-    return {
-        "site_id": site_id, "local_id": _s(rec.local_id), "first_name": _s(rec.first_name),
-        "middle_name": _s(rec.middle_name), "last_name": _s(rec.last_name), "suffix": _s(rec.suffix),
-        "birth_day": _s(rec.birth_day), "birth_date": R.mmddyyyy(rec.birth_date), "sex": rec.sex,
-        "grade": rec.grade, "grade9_entry": R.year(rec.grade9_entry),
-        "graduation_date": None if grad_reasons else grad,
-        "removed_graduation_date": grad if grad_reasons else None,
-        "grad_removal_reasons": list(grad_reasons),
-        "career_option": _s(rec.career_option), "academic_endorsement": _s(rec.academic_endorsement),
-        "career_endorsement": _s(rec.career_endorsement), "gee_flag": _s(rec.gee_flag),
-        "local_gpa": _s(rec.local_gpa), "rank_position": _int(rec.rank_position), "rank_size": _int(rec.rank_size),
-        **dict(zip(R.RACE_FIELDS, R.race_flags(rec))),
-        "diploma_path": _s(rec.diploma_path), "parental_consent": R.consent_given(rec), "fafsa": _s(rec.fafsa),
-        "community_service": _s(rec.community_service), "biliteracy_seal": _s(rec.biliteracy_seal),
-        "eoc_ela": _s(rec.eoc_ela), "eoc_math": _s(rec.eoc_math), "eoc_science": _s(rec.eoc_science),
-        "eoc_social_studies": _s(rec.eoc_social_studies), "updated_by": by,
-    }
-
-
-def transcript_values(rec: R.TranscriptRecord):
-    """{column: value} of a 030 record that passed the edits (student_id added by the writer)."""
-    return {
-        "course_bssy": int(rec.course_bssy), "course_code": _s(rec.course_code), "part": _s(rec.part),
-        "semester": rec.semester, "grade": rec.grade,
-        "credit_attempted": R.implied_decimal(rec.credit_attempted),
-        "credit_earned": R.implied_decimal(rec.credit_earned),
-        "grade_point_max": R.implied_decimal(rec.grade_point_max), "waiver": rec.waiver == "Y",
-        "course_sponsor": _s(rec.course_sponsor), "course_site": _s(rec.course_site),
-        "course_site_name": _s(rec.course_site_name), "course_name": _s(rec.course_name),
-        "quality_points": R.implied_decimal(rec.quality_points), "course_type": _s(rec.course_type),
-        "distance_learning": _s(rec.distance_learning), "local_course_code": _s(rec.local_course_code),
-        "de_credit_hours": R.implied_decimal(rec.de_credit_hours), "de_secondary_site": _s(rec.de_secondary_site),
-    }
-
-
-def ibc_values(rec: R.IbcRecord):
-    return {
-        "site": _s(rec.site), "local_id": _s(rec.local_id), "ibc_code": _s(rec.ibc_code),
-        "semester_earned": rec.semester_earned, "year_earned": int(rec.year_earned), "vendor": _s(rec.vendor),
-        "pass_fail": rec.pass_fail, "earned_sponsor": _s(rec.earned_sponsor), "earned_site": _s(rec.earned_site),
-    }
 
 
 class StudentWriter:

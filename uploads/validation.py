@@ -34,7 +34,7 @@ from transcripts.records import (
 )
 from transcripts.reference import ReferenceSnapshot
 from uploads.layouts import PARSERS, RECORD_LENGTHS
-from uploads.parser import decode, opened, raw_lines, text_lines
+from uploads.parser import blocks, decode, opened, raw_lines, text_lines
 
 MAX_FILE_ERRORS = 100  # kept in full; further ones are only counted
 BUCKET_BYTES = 32 << 20  # size of one bucket of a non-contiguous file
@@ -212,51 +212,65 @@ def _scan(scan: FileScan, snapshot: ReferenceSnapshot, bssy: int | None, layout:
     want_sponsor = summary.sponsor.encode("ascii", "replace")
     counts = summary.records
     seen, mask = bytearray(1 << (_BLOOM_BITS - 3)), (1 << _BLOOM_BITS) - 1
-    previous = None
+    previous = None  # State ID of the current run of records
+    clean_head, clean_length, clean_type = None, -1, None  # the last clean 020/030 line
     lines = 0
-    for line_no, raw in raw_lines(scan.file):
-        lines += 1
-        # Work on bytes; a line with other characters is decoded and re-encoded one byte
-        # per character ('?' for non-ASCII), so columns stay character columns.
-        text = None if raw.isascii() else decode(raw)
-        line = raw if text is None else text.encode("ascii", "replace")
-        record_type = linked.get(line[3:6])
-        if line[:3] != b"STS":
-            summary.add_error("SYSTEM", f"Line {line_no}: System Indicator (columns 1-3) is {_shown(line[:3])}; "
-                                        f"every record starts with 'STS'.", line_no)
-            continue
-        if record_type is None:
-            summary.add_error("RECORD_TYPE", f"Line {line_no}: Transaction Code (columns 4-6) is "
-                                             f"{_shown(line[3:6])}; it must be 020, 030 or 050.", line_no)
-            continue
-        counts[record_type] += 1
-        if record_type != IBC:  # a 050's length and BSSY are student-level edits (500, 503)
-            if len(line) != RECORD_LENGTHS[record_type]:
-                summary.add_error("LENGTH", f"Line {line_no}: the {record_type} record is {len(line)} characters "
-                                            f"long; 020 and 030 records are 200.", line_no)
+    for first_line, block, ascii_block in blocks(scan.file):
+        for line_no, raw in enumerate(block, first_line):
+            # A 020/030 with the header (columns 1-23) and length of the last clean one
+            # passes the same checks and continues the same student: most lines.
+            if len(raw) == clean_length and raw[:23] == clean_head and (ascii_block or raw.isascii()):
+                counts[clean_type] += 1
+                lines += 1
                 continue
-            if line[6:10] != want_bssy:
-                summary.add_error("BSSY", f"Line {line_no}: BSSY (columns 7-10) is {_shown(line[6:10])}; the "
-                                          f"upload's BSSY is {summary.bssy}.", line_no)
-            if line[10:13] != want_sponsor:
-                summary.add_error("SPONSOR", f"Line {line_no}: Sponsor Code (columns 11-13) is "
-                                             f"{_shown(line[10:13])}; the file's sponsor is {summary.sponsor!r}.",
-                                  line_no)
-        where = slices[line[3:6]]
-        if text is None:
-            key = line[where].strip()
-            if nonpublic and len(key) == 10 and key[:1] == b"0":  # as records.link_key
-                key = key[1:]
-        else:
-            key = line_key(text, where, layout).encode()
-        if key != previous:  # a new run of records: has this State ID had a run before?
-            previous = key
-            h = hash(key)
-            a, b = h & mask, (h >> 30) & mask
-            if seen[a >> 3] >> (a & 7) & 1 and seen[b >> 3] >> (b & 7) & 1:
-                summary.contiguous = False
-            seen[a >> 3] |= 1 << (a & 7)
-            seen[b >> 3] |= 1 << (b & 7)
+            if not raw or raw.isspace():
+                continue
+            lines += 1
+            clean_head = None
+            # Work on bytes; a line with other characters is decoded and re-encoded one
+            # byte per character ('?' for non-ASCII), so columns stay character columns.
+            text = None if ascii_block or raw.isascii() else decode(raw)
+            line = raw if text is None else text.encode("ascii", "replace")
+            if line[:3] != b"STS":
+                summary.add_error("SYSTEM", f"Line {line_no}: System Indicator (columns 1-3) is {_shown(line[:3])}; "
+                                            f"every record starts with 'STS'.", line_no)
+                continue
+            record_type = linked.get(line[3:6])
+            if record_type is None:
+                summary.add_error("RECORD_TYPE", f"Line {line_no}: Transaction Code (columns 4-6) is "
+                                                 f"{_shown(line[3:6])}; it must be 020, 030 or 050.", line_no)
+                continue
+            counts[record_type] += 1
+            if record_type != IBC:  # a 050's length and BSSY are student-level edits (500, 503)
+                errors = summary.file_error_count
+                if len(line) != RECORD_LENGTHS[record_type]:
+                    summary.add_error("LENGTH", f"Line {line_no}: the {record_type} record is {len(line)} "
+                                                f"characters long; 020 and 030 records are 200.", line_no)
+                    continue
+                if line[6:10] != want_bssy:
+                    summary.add_error("BSSY", f"Line {line_no}: BSSY (columns 7-10) is {_shown(line[6:10])}; the "
+                                              f"upload's BSSY is {summary.bssy}.", line_no)
+                if line[10:13] != want_sponsor:
+                    summary.add_error("SPONSOR", f"Line {line_no}: Sponsor Code (columns 11-13) is "
+                                                 f"{_shown(line[10:13])}; the file's sponsor is "
+                                                 f"{summary.sponsor!r}.", line_no)
+                if summary.file_error_count == errors and text is None:
+                    clean_head, clean_length, clean_type = raw[:23], len(raw), record_type
+            where = slices[line[3:6]]
+            if text is None:
+                key = line[where].strip()
+                if nonpublic and len(key) == 10 and key[:1] == b"0":  # as records.link_key
+                    key = key[1:]
+            else:
+                key = line_key(text, where, layout).encode()
+            if key != previous:  # a new run of records: has this State ID had a run before?
+                previous = key
+                h = hash(key)
+                a, b = h & mask, (h >> 30) & mask
+                if seen[a >> 3] >> (a & 7) & 1 and seen[b >> 3] >> (b & 7) & 1:
+                    summary.contiguous = False
+                seen[a >> 3] |= 1 << (a & 7)
+                seen[b >> 3] |= 1 << (b & 7)
     summary.lines = lines
     if not lines:
         summary.add_error("EMPTY", "The file holds no records (it is empty or has only blank lines).")
@@ -312,19 +326,22 @@ def _runs(scan: FileScan) -> Iterator[tuple[str, list]]:
     layout = scan.summary.layout
     parsers = {rt: PARSERS[rt, layout] for rt in (STUDENT, TRANSCRIPT, IBC)}
     current, group = None, []
-    for line_no, raw in raw_lines(scan.file):
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = decode(raw)
-        record_type = text[3:6]
-        record = parsers[record_type](text, line_no)
-        key = link_key(record) if record_type == IBC else record.state_id.strip()
-        if key != current:
-            if group:
-                yield current, group
-            current, group = key, []
-        group.append(record)
+    for first_line, block, _ in blocks(scan.file):
+        for line_no, raw in enumerate(block, first_line):
+            if not raw or raw.isspace():
+                continue
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                text = decode(raw)
+            record_type = text[3:6]
+            record = parsers[record_type](text, line_no)
+            key = link_key(record) if record_type == IBC else record.state_id.strip()
+            if key != current:
+                if group:
+                    yield current, group
+                current, group = key, []
+            group.append(record)
     if group:
         yield current, group
 

@@ -1,9 +1,11 @@
 """Runs the catalog over one student's record set (batch or online) and over single fields.
 
-The 030 record checks are the hot path of a batch upload (about 30 per student): they are
-pure functions of the columns they declare in `reads`, so their results are memoised per
-run on those columns, in two groups whose keys stay small: the grading columns and the
-course/site columns. Realistic files repeat these combinations heavily.
+Record checks are pure functions of the columns they declare in `reads`, so their results
+are memoised per run on those columns, in groups whose keys stay small and repeat a lot
+across students: for the 030s (about 30 per student, the hot path of a batch upload) the
+grading columns and the course/site columns; for the 020 its demographic and graduation
+codes and its site; for the 050 its credential columns. Names, dates of birth, IDs and
+ranks are unique per student, so the checks reading them run directly.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Sequence
 
-from transcripts.records import IBC, LAYOUTS, STUDENT, TRANSCRIPT, IbcRecord, Record, StudentRecord, TranscriptRecord
+from transcripts.records import (
+    EOC_FIELDS, IBC, LAYOUTS, RACE_FIELDS, STUDENT, TRANSCRIPT, IbcRecord, Record, StudentRecord, TranscriptRecord,
+)
 from uploads.layouts import position_of
 
 from .model import REJECT, Edit, EditContext, Finding, StudentView, link_key
@@ -23,6 +27,15 @@ MEMO_GROUPS = {
          "quality_points", "course_type", "distance_learning", "de_credit_hours"),
         ("course_bssy", "course_code", "course_type", "course_sponsor", "course_site", "course_site_name",
          "course_name", "de_secondary_site"),
+    ),
+    STUDENT: (
+        ("sex", "grade", "grade9_entry", "graduation_date", "career_option", "academic_endorsement",
+         "career_endorsement", "gee_flag", *RACE_FIELDS, "diploma_path", "fafsa", "community_service",
+         "biliteracy_seal", *EOC_FIELDS),
+        ("site", "sponsor"),
+    ),
+    IBC: (
+        ("bssy", "ibc_code", "semester_earned", "year_earned", "vendor", "earned_sponsor", "earned_site", "length"),
     ),
 }
 MEMO_LIMIT = 50_000  # entries per group before the memo starts afresh (bounded memory)

@@ -215,8 +215,11 @@ def duplicate_transcript(view):
     seen: dict[tuple, list] = {}
     for r in view.transcripts:
         taken = COURSE_TAKEN(r)
-        earlier = seen.setdefault(taken, [])
-        if earlier and not _named_apart(r, earlier, view.ctx):
+        earlier = seen.get(taken)
+        if earlier is None:
+            seen[taken] = [r]
+            continue
+        if not _named_apart(r, earlier, view.ctx):
             yield r
         earlier.append(r)
 

@@ -1,0 +1,106 @@
+"""Help -> Core Reference Tables: graduation cohort -> curricula -> category -> set -> courses.
+
+The guide: "The core table works in a top down fashion. First select the correct BSSY, then Core
+Curricula (diploma path), then Core Category (Subject), and then the Core Set". The BSSY here is
+the graduation cohort (grade 9 entry + 3), the year the effective/expiration columns speak of,
+so only the set courses in effect for that cohort are listed. The STSQ12 report prints the same
+rows (`cohort_set_courses`).
+"""
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.shortcuts import render
+
+from sts.accounts import permissions
+from sts.accounts.permissions import Action
+
+from .models import Category, Curriculum, SetCourse
+
+FIRST_COHORT = 2011  # the oldest curricula in the tables (C4/C5/C6/CD)
+COHORTS_AHEAD = 3  # this year's grade 9 students graduate three sessions later
+
+
+def cohort_choices(current_bssy: int) -> list[int]:
+    """Graduation cohorts to offer, newest first: up to today's grade 9 students' cohort."""
+    return list(range(current_bssy + COHORTS_AHEAD, FIRST_COHORT - 1, -1))
+
+
+def cohort_curricula(cohort: int):
+    """Curricula a student of this graduation cohort may follow, diploma paths first."""
+    return Curriculum.objects.filter(
+        Q(last_grad_bssy__isnull=True) | Q(last_grad_bssy__gte=cohort), first_grad_bssy__lte=cohort,
+    ).order_by("-kind", "code")
+
+
+def cohort_set_courses(cohort: int, curriculum: str | None = None, category: str | None = None,
+                       set_code: str | None = None):
+    """Set courses in effect for the cohort (effective <= cohort <= expiration, an empty
+    expiration never expires: the engine's `SetCourse.applies_to`), in report order."""
+    rows = SetCourse.objects.filter(
+        Q(expiration_grad_bssy__isnull=True) | Q(expiration_grad_bssy__gte=cohort),
+        effective_grad_bssy__lte=cohort, category__curriculum__in=cohort_curricula(cohort),
+    ).select_related("course", "category__curriculum")
+    if curriculum:
+        rows = rows.filter(category__curriculum__code=curriculum)
+    if category:
+        rows = rows.filter(category__code=category)
+    if set_code:
+        rows = rows.filter(set_code=set_code)
+    return rows.order_by("-category__curriculum__kind", "category__curriculum__code", "category__code", "set_code",
+                         "course__code")
+
+
+def _int(value, default):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+@login_required
+def core_reference(request):
+    """The drill-down; each level narrows the next. Everyone signed in may read the tables;
+    LOSFA core-table users and LDOE get links to edit them in the admin."""
+    cohorts = cohort_choices(request.current_bssy)
+    cohort = _int(request.GET.get("bssy"), request.bssy)
+    if cohort not in cohorts:
+        cohort = request.bssy if request.bssy in cohorts else cohorts[0]
+    curricula = list(cohort_curricula(cohort))
+    curriculum = next((c for c in curricula if c.code == request.GET.get("curriculum")), None)
+    categories = list(Category.objects.filter(curriculum=curriculum).order_by("code")) if curriculum else []
+    category = next((c for c in categories if c.code == request.GET.get("category")), None)
+    set_courses, sets, set_code = [], [], ""
+    if category:
+        in_effect = list(cohort_set_courses(cohort, curriculum.code, category.code))
+        sets = sorted({sc.set_code for sc in in_effect})
+        set_code = request.GET.get("set", "") if request.GET.get("set", "") in sets else ""
+        set_courses = [sc for sc in in_effect if not set_code or sc.set_code == set_code]
+    return render(request, "reports/core_tables.html", {
+        "cohorts": cohorts, "cohort": cohort, "curricula": curricula, "curriculum": curriculum,
+        "categories": categories, "category": category, "sets": sets, "set_code": set_code,
+        "set_courses": set_courses, "may_edit": permissions.can(request.user, Action.EDIT_CORE_TABLES),
+    })
+
+
+@login_required
+def stsq12(request):
+    """STSQ12 TOPS Reference Tables Report: pick a cohort (and a curriculum), preview, print."""
+    from sts.exports import EXPORTERS
+    from transcripts.reports import export_formats
+
+    cohorts = cohort_choices(request.current_bssy)
+    cohort = _int(request.GET.get("bssy"), request.bssy)
+    if cohort not in cohorts:
+        cohort = request.bssy if request.bssy in cohorts else cohorts[0]
+    curricula = list(cohort_curricula(cohort))
+    curriculum = request.GET.get("curriculum", "")
+    if curriculum not in {c.code for c in curricula}:
+        curriculum = ""
+    params = {"bssy": cohort, "curriculum": curriculum}
+    exporter = EXPORTERS["stsq12"]
+    exporter.check(request.user, params)
+    rows = list(exporter.rows(params))
+    return render(request, "reports/stsq12.html", {
+        "cohorts": cohorts, "cohort": cohort, "curricula": curricula, "curriculum": curriculum,
+        "params": params, "title": exporter.title(params), "header": rows[0], "rows": rows[1:],
+        "exporter": exporter, "export_formats": export_formats(exporter),
+    })

@@ -1,0 +1,163 @@
+"""Core Progress screen of a student (with the what-if pathway switch) and the site reports pages.
+
+The screen shows the stored result (`StudentProgress.result`); the what-if switch computes the
+engine's result for another path for display only ("Core progress will be calculated only for
+the pathway submitted. To view other core progress reports, change the diploma pathway").
+"""
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from core_tables.browse_views import cohort_curricula
+from core_tables.models import Curriculum
+from sts.accounts import permissions
+from sts.accounts.permissions import Action
+from sts.exports import EXPORTERS
+
+from .edits import GRAD_DATE_REMOVAL_REASONS
+from .models import Student
+from .models import StudentProgress as ProgressRow
+from .progress.result import AWARD_LEVELS, AwardResult, CategoryProgress, rounded_gpa
+from .progress.result import StudentProgress as ProgressResult
+from .progress_store import PROGRESS_FIELDS, compute_for, facts_of, progress_row
+from .reports import SITE_REPORTS, export_formats
+
+REPORT_PAGE_SIZE = 200
+
+
+# --- the stored result ------------------------------------------------------------------------
+
+def stored_progress(student: Student) -> tuple[ProgressResult, object]:
+    """The student's stored result and when it was computed; computed and stored first when the
+    student has none yet (recomputation after an upload may still be queued)."""
+    row = ProgressRow.objects.filter(student=student).first()
+    if row is None or not row.result:
+        fresh = progress_row(student.pk, compute_for(student))
+        row, _ = ProgressRow.objects.update_or_create(
+            student=student, defaults={f: getattr(fresh, f) for f in PROGRESS_FIELDS if f != "computed_at"})
+    return ProgressResult.from_dict(row.result), row.computed_at
+
+
+def what_if_paths(student: Student) -> list[str]:
+    """Diploma paths offered by the switch: those of the student's graduation cohort, and the
+    declared path even when it is a historical one."""
+    cohort = facts_of(student, student.sponsor.kind, 0).grad_bssy
+    codes = list(cohort_curricula(cohort).filter(kind="diploma").values_list("code", flat=True))
+    declared = student.diploma_path.strip()
+    if declared and declared not in codes and Curriculum.objects.filter(code=declared, kind="diploma").exists():
+        codes.insert(0, declared)
+    return codes
+
+
+# --- what the page shows ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CategoryLine:
+    category: CategoryProgress
+    missing: Decimal  # units still missing; shown in bold
+
+
+@dataclass(frozen=True)
+class AwardLevelLine:
+    name: str
+    minimum: Decimal
+    eligible: bool
+
+
+@dataclass(frozen=True)
+class AwardLine:
+    award: AwardResult
+    name: str
+    gpa: str
+    levels: list[AwardLevelLine]
+    categories: list[CategoryLine]
+
+
+def _gpa(value) -> str:
+    """As the command-line JSON prints it: 3 decimals, half up."""
+    shown = rounded_gpa(value)
+    return "—" if shown is None else f"{shown:.3f}"
+
+
+def category_lines(categories: list[CategoryProgress]) -> list[CategoryLine]:
+    return [CategoryLine(c, max(c.required - c.earned, Decimal(0))) for c in categories]
+
+
+def award_lines(awards: list[AwardResult]) -> list[AwardLine]:
+    """Each award with its levels (best last, as the guide lists them) and what its core lacks."""
+    names = dict(Curriculum.objects.filter(code__in=[a.code for a in awards]).values_list("code", "name"))
+    lines = []
+    for a in awards:
+        levels = [AwardLevelLine(name, minimum, a.eligible and a.gpa is not None and a.gpa >= minimum)
+                  for minimum, name in reversed(AWARD_LEVELS.get(a.code, ()))]
+        lines.append(AwardLine(a, names.get(a.code, a.code), _gpa(a.gpa), levels,
+                               category_lines(a.progress.categories) if a.progress else []))
+    return lines
+
+
+def progress_display(result: ProgressResult) -> dict:
+    return {
+        "result": result,
+        "gpas": {"overall": _gpa(result.overall_gpa), "core": _gpa(result.core_gpa), "tops": _gpa(result.tops_gpa)},
+        "categories": category_lines(result.pathway.categories) if result.pathway else [],
+        "awards": award_lines(result.awards),
+        "removal_reasons": [(code, *GRAD_DATE_REMOVAL_REASONS.get(code, ("", ""))) for code in
+                            result.graduation.removal_reasons],
+    }
+
+
+@login_required
+def student_progress(request, pk):
+    """Core Progress: the stored result, or with ?path=XX the what-if result (never saved)."""
+    student = get_object_or_404(Student.objects.select_related("site", "sponsor"), pk=pk)
+    permissions.require(request.user, Action.VIEW, site=student.site)
+    paths = what_if_paths(student)
+    declared = student.diploma_path.strip()
+    path = request.GET.get("path", "").strip().upper()
+    if path and path not in paths:
+        raise BadRequest(f"{path} is not a diploma path of this student's graduation cohort.")
+    what_if = bool(path) and path != declared
+    if what_if:
+        result, computed_at = compute_for(student, path=path), None
+    else:
+        result, computed_at = stored_progress(student)
+    context = {"student": student, "paths": paths, "path": path if what_if else declared, "declared": declared,
+               "what_if": what_if, "computed_at": computed_at, **progress_display(result)}
+    template = "progress/_result.html" if request.headers.get("HX-Request") else "progress/student_progress.html"
+    return render(request, template, context)
+
+
+# --- site reports (STSQ08, STSQ11) ------------------------------------------------------------
+
+@login_required
+def reports_index(request):
+    """Reports menu: pick one of the user's sites and a site report for the selected BSSY."""
+    sites = permissions.sites_for(request.user, Action.VIEW).order_by("code")
+    site, report = request.GET.get("site", ""), request.GET.get("report", "")
+    if site and report in SITE_REPORTS:
+        return redirect("transcripts:site_report", site_code=site, report=report)
+    return render(request, "reports/index.html", {"sites": sites, "reports": SITE_REPORTS.values(),
+                                                  "site": site, "report": report})
+
+
+@login_required
+def site_report(request, site_code, report):
+    """A site report on screen (paged) with its CSV/Excel/PDF exports."""
+    if report not in SITE_REPORTS:
+        raise Http404("No such report.")
+    site = permissions.site_or_404(request.user, site_code, Action.VIEW)
+    params = {"site": site.code, "bssy": request.bssy}
+    exporter = EXPORTERS[report]
+    exporter.check(request.user, params)
+    rows = exporter.rows(params)
+    header = next(rows)
+    page = Paginator(list(rows), REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "reports/site_report.html", {
+        "site": site, "report": SITE_REPORTS[report], "title": exporter.title(params), "params": params,
+        "exporter": exporter, "export_formats": export_formats(exporter), "header": header, "page": page,
+    })
