@@ -5,6 +5,7 @@ student and BSSY, and is what uploads (graduation-date removal), online entry, r
 certification call. Pages read the stored results and never compute on the fly.
 """
 from collections import defaultdict
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -14,6 +15,7 @@ from transcripts.progress.engine import compute_progress
 from transcripts.progress.model import Category, CoreTables, Course, CourseInfo, Curriculum as CurriculumDef
 from transcripts.progress.model import SetCourse as SetCourseDef
 from transcripts.progress.model import StudentFacts
+from transcripts.progress.result import rounded_gpa
 
 from .models import Ibc, Student, StudentProgress, Transcript
 
@@ -110,11 +112,19 @@ PROGRESS_FIELDS = ("overall_gpa", "core_gpa", "tops_gpa", "total_credits", "path
                    "meets_graduation", "result", "computed_at")
 
 
+def _gpa(value):
+    """The GPA as the screen and the command print it (3 decimals, half up): databases round
+    differently (SQLite half-even, PostgreSQL half away from zero)."""
+    shown = rounded_gpa(value)
+    return None if shown is None else Decimal(str(shown))
+
+
 def progress_row(student_id, result) -> StudentProgress:
     from django.utils import timezone
 
     return StudentProgress(
-        student_id=student_id, overall_gpa=result.overall_gpa, core_gpa=result.core_gpa, tops_gpa=result.tops_gpa,
+        student_id=student_id, overall_gpa=_gpa(result.overall_gpa), core_gpa=_gpa(result.core_gpa),
+        tops_gpa=_gpa(result.tops_gpa),
         total_credits=result.total_credits, path_complete=bool(result.pathway and result.pathway.complete),
         award_eligible=any(a.eligible for a in result.awards), meets_graduation=result.graduation.meets,
         result=result.to_dict(), computed_at=timezone.now())

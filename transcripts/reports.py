@@ -8,6 +8,7 @@ yields a header and rows; the report pages show the same rows.
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models.fields.json import KeyTextTransform
@@ -92,6 +93,21 @@ def _gpa(value) -> str:
     return "" if value is None else f"{value:.3f}"
 
 
+class RankedStudent(NamedTuple):
+    pk: int
+    state_id: str
+    last_name: str
+    first_name: str
+    grade: str
+    graduation_date: object
+    gpa: Decimal | None
+
+
+def _stored_gpa(text) -> Decimal | None:
+    # SQLite reads a JSON null as the text 'null', PostgreSQL as NULL.
+    return None if text in (None, "", "null") else Decimal(text)
+
+
 @register
 class OverallGpaReport(SiteExporter):
     """STSQ11: "Arranged by sponsor, site and grade level, its major components are Overall GPA,
@@ -105,23 +121,20 @@ class OverallGpaReport(SiteExporter):
     def rows(self, params):
         site, bssy = _site(params), _bssy(params)
         # The exact GPA of the stored result (a string): the rank rounds it as printed, half up.
-        students = list(Student.objects.filter(site=site, bssy=bssy).annotate(
-            gpa=KeyTextTransform("overall_gpa", "progress__result")).values_list(
-            "pk", "state_id", "last_name", "first_name", "grade", "graduation_date", "gpa"))
-        # SQLite reads a JSON null as the text 'null', PostgreSQL as NULL.
-        students = [(*s[:6], None if s[6] in (None, "", "null") else Decimal(s[6])) for s in students]
-        ranks = class_rank((pk, site.sponsor.code, site.code, grade, gpa, graduated is not None)
-                           for pk, _, _, _, grade, graduated, gpa in students)
+        students = [RankedStudent(*row[:6], _stored_gpa(row[6])) for row in Student.objects.filter(
+            site=site, bssy=bssy).annotate(gpa=KeyTextTransform("overall_gpa", "progress__result")).values_list(
+            "pk", "state_id", "last_name", "first_name", "grade", "graduation_date", "gpa")]
+        ranks = class_rank((s.pk, site.sponsor.code, site.code, s.grade, s.gpa, s.graduation_date is not None)
+                           for s in students)
         yield self.HEADER
-        lines = sorted(zip(students, ranks), key=lambda line: (
-            _grade_order(line[0][4]), line[0][4], line[1].class_rank is None, line[1].class_rank or 0,
-            line[0][2], line[0][3], line[0][1]))
-        for (pk, state_id, last, first, grade, graduated, gpa), rank in lines:
-            yield [site.sponsor.code, site.code, grade, state_id, f"{last}, {first}".strip(", "),
-                   _gpa(rounded_gpa(gpa)),
+        for s, rank in sorted(zip(students, ranks), key=lambda line: (
+                _grade_order(line[0].grade), line[0].grade, line[1].class_rank is None, line[1].class_rank or 0,
+                line[0].last_name, line[0].first_name, line[0].state_id)):
+            yield [site.sponsor.code, site.code, s.grade, s.state_id, f"{s.last_name}, {s.first_name}".strip(", "),
+                   _gpa(rounded_gpa(s.gpa)),
                    rank.class_rank or "", rank.class_size or "", _percent(rank.class_percent),
                    rank.grad_rank or "", rank.grad_size or "", _percent(rank.grad_percent),
-                   graduated.strftime("%m/%d/%Y") if graduated else ""]
+                   s.graduation_date.strftime("%m/%d/%Y") if s.graduation_date else ""]
 
 
 @register

@@ -87,6 +87,11 @@ CATEGORY_YEARS: dict[str, dict[str, tuple[int, ...]]] = {
            "13": (0, 1, 2, 2, 3, 3, 3)},
 }
 
+# A student's score in a course is ability + noise; the letter is the first threshold reached.
+GRADE_THRESHOLDS = (("A", 0.72), ("B", 0.48), ("C", 0.26), ("D", 0.10))
+GRADE_NOISE = 0.2
+COLLEGE_LEVELS_FROM = {"de": 2, "ap": 1, "ib": 2}  # first year of high school that takes such courses
+
 # Course levels read from the state course list: (name prefix, level, course type code).
 NAME_LEVELS = (("AP ", "ap", "AP"), ("IB ", "ib", "IB"), ("Honors ", "honors", "HR"), ("Gifted ", "honors", "GT"),
                ("Talented ", "special", "TA"), ("Adapted ", "special", "RG"))
@@ -602,6 +607,7 @@ class StudentBuilder:
         self.names_used: set[tuple[str, str]] = set()
         self.language = self.rng.choice(LANGUAGE_NAMES)
         self.bucket = round(profile.ability * 10)
+        self.hs_year = 0
 
     # decisions about the student
 
@@ -630,7 +636,7 @@ class StudentBuilder:
         done = defaultdict(int)  # units placed per category
         last_pick: dict[str, SetCourse] = {}
         for hs_year, course_bssy in enumerate(years):
-            credits = 0
+            self.hs_year, credits = hs_year, 0
             for plan in plans:
                 for year in plan.years:
                     if year != hs_year or done[plan.code] >= plan.units:
@@ -656,9 +662,11 @@ class StudentBuilder:
             self.finish_graduate(path)
 
     def available(self, choice: CourseChoice) -> bool:
-        """Not taken yet (at any level) and its predecessor taken."""
+        """Not taken yet (at any level), its predecessor taken, and college-level courses only
+        from the year of high school that takes them."""
         taken = self.taken_stems
-        return choice.stem not in taken and (choice.follows is None or choice.follows in taken)
+        return (choice.stem not in taken and (choice.follows is None or choice.follows in taken)
+                and self.hs_year >= COLLEGE_LEVELS_FROM.get(choice.level, 0))
 
     def pick_core(self, options, previous: SetCourse | None, units_left: int) -> SetCourse | None:
         """A set course for one unit of a category: first choose a set (as likely as its most
@@ -699,8 +707,8 @@ class StudentBuilder:
 
     def letter(self, floor: str = "F") -> str:
         """A letter grade around the student's ability; `floor` D: at least a D."""
-        score = self.p.ability + self.rng.gauss(0, 0.2)
-        for grade, threshold in (("A", 0.78), ("B", 0.55), ("C", 0.32), ("D", 0.12)):
+        score = self.p.ability + self.rng.gauss(0, GRADE_NOISE)
+        for grade, threshold in GRADE_THRESHOLDS:
             if score >= threshold:
                 return grade
         return "D" if floor == "D" else "F"
