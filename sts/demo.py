@@ -22,6 +22,14 @@ DEMO_USERS = [
 ]
 
 
+# (sponsor, students, share with an error, who uploads): loaded through the batch pipeline.
+DEMO_BATCHES = [
+    ("017", 450, 0.05, "E017UPL"),
+    ("W3B", 90, 0.05, "EW3BALL"),
+    ("N52", 60, 0.05, "EN52ALL"),
+]
+
+
 def demo_period():
     """The demo's collection period: open today so the demo can be written to."""
     return {"opens": dt.date(DEMO_BSSY, 12, 1), "closes": dt.date(DEMO_BSSY + 2, 6, 30), "is_current": True}

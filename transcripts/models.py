@@ -143,3 +143,66 @@ class StudentChange(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["sponsor", "bssy", "state_id"])]
+
+
+class GraduationOverride(models.Model):
+    """A graduation date kept although the graduation check fails: the typed reason, who, when
+    (training slides, "Graduation Overrides"). It holds for that date only: a new date is checked
+    again."""
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="overrides")
+    graduation_date = models.DateField()
+    removal_reasons = models.JSONField(default=list)  # the check's reasons '2'..'6' at the time
+    reason = models.TextField()
+    by = models.CharField(max_length=150)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+
+class Credential(models.Model):
+    """A Jumpstart credential PDF (one or several certificates) of a student, stored under
+    settings.PRIVATE_MEDIA_ROOT and served only through a view that checks permissions."""
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="credentials")
+    path = models.CharField(max_length=200)  # relative to PRIVATE_MEDIA_ROOT
+    original_name = models.CharField(max_length=200)
+    size = models.PositiveIntegerField()
+    pages = models.PositiveSmallIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.CharField(max_length=150)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+
+
+class DeletedStudentSet(models.Model):
+    """A student's whole record set for a BSSY as it was when "Delete All Student Records" ran:
+    kept in the audit trail so state staff can restore it (the original STS had no undo)."""
+    bssy = models.PositiveSmallIntegerField()
+    sponsor = models.ForeignKey(Sponsor, on_delete=models.PROTECT, related_name="+")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    state_id = models.CharField(max_length=10)
+    display_name = models.CharField(max_length=40)
+    records = models.JSONField()  # {"student": {...}, "transcripts": [...], "ibcs": [...], ...}
+    deleted_by = models.CharField(max_length=150)
+    deleted_at = models.DateTimeField(auto_now_add=True)
+    restored_by = models.CharField(max_length=150, blank=True)
+    restored_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-deleted_at", "-id"]
+        indexes = [models.Index(fields=["site", "bssy"])]
+
+
+class GraduateDataChange(models.Model):
+    """When graduate data of a site last changed in a BSSY (upload or online): site certification
+    compares it with the time the site was certified to tell it needs recertification."""
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
+    bssy = models.PositiveSmallIntegerField()
+    changed_at = models.DateTimeField()
+    changed_by = models.CharField(max_length=150, blank=True)
+    source = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["site", "bssy"], name="uniq_graduate_change")]

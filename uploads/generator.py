@@ -24,12 +24,13 @@ What a file holds (valid unless an error rate is asked for):
   them meet their path's requirements; a few do not (a failed final-year core course), which
   removes their graduation date without rejecting them.
 - IBC (050) records for CA students and a few others.
-- `error_rate`: that share of students carries one realistic error, the kinds taken in turn
-  from `ERROR_KINDS` so that the rejected students show many different edit codes.
+- `error_rate`: that share of students carries one realistic error, each the kind of
+  `ERROR_KINDS` used least so far that fits the student, so the rejected students show many
+  different edit codes.
 
-Deterministic: the same data, options and seed give the same bytes. Each student's records
-come from a random generator seeded by (seed, State ID), so a student's transcript does not
-depend on the size of the file.
+Deterministic: the same data, options and seed give the same bytes. The file-wide draws
+(which students, their ability, who graduates, who gets an error) come from one generator
+seeded by the seed; each student's records from a generator seeded by (seed, State ID).
 """
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ from typing import Callable, Iterable, Iterator, Mapping, TextIO
 from core_tables.codelists import career_option_kind
 from transcripts.progress.model import CoreTables, SetCourse
 from transcripts.records import (
-    NONPUBLIC, PUBLIC, RACE_FIELDS, IbcRecord, StudentRecord, TranscriptRecord,
+    EOC_FIELDS, NONPUBLIC, PUBLIC, RACE_FIELDS, IbcRecord, StudentRecord, TranscriptRecord,
 )
 from transcripts.reference import CourseCodeRef, ReferenceSnapshot, SecureIdRef
 from uploads.layouts import format_record
@@ -70,6 +71,7 @@ DISTANCE_SHARE = 0.02
 TRANSFER_SHARE = 0.03  # students whose first year was out of state (course site name, no site code)
 OTHER_IBC_SHARE = 0.08  # non-CA students of grades 10-12 with an IBC
 CA_IBC_SHARE = 0.85  # CA students of grades 11-12 (every CA graduate has one)
+EOC_PASS_SHARE = 0.5  # public 10th-12th graders without a GEE flag: each EOC subject area passed
 
 # Graduation dates tried in turn: spring commencement, else mid-year graduation.
 COMMENCEMENTS = ((5, 20, 1), (12, 19, 0))  # (month, day, years after the BSSY)
@@ -169,7 +171,11 @@ class BatchOptions:
 
 
 class GeneratorError(ValueError):
-    """Options the reference data cannot satisfy (unknown sponsor, too few registry students...)."""
+    """Options the reference data cannot satisfy (unknown sponsor, an impossible BSSY...)."""
+
+
+class RegistryTooSmall(GeneratorError):
+    """More public/charter students asked for than the registry has, and invention not allowed."""
 
 
 # --- the plan of a file -----------------------------------------------------------------------
@@ -184,7 +190,7 @@ class Profile:
     graduate: bool = False
     short: bool = False  # a graduate who will not meet the requirements
     rank: tuple[int, int] | None = None  # (position, class size) for 12th graders
-    error: str | None = None  # the edit code of the error this student carries
+    error_turn: int | None = None  # n-th student of the file with an error (None: no error)
     middle_name: str = ""  # nonpublic only
     suffix: str = ""
 
@@ -200,12 +206,8 @@ class Batch:
     graduation_date: dt.date | None
     profiles: list[Profile]
     invented: list[SecureIdRef]
-    error_uses: Counter = field(default_factory=Counter)  # error kinds given so far, by edit code
-
-    @property
-    def errors(self) -> dict[str, str]:
-        """State ID -> the edit code injected into that student."""
-        return {p.person.unique_id: p.error for p in self.profiles if p.error}
+    # State ID -> edit code of the error given to the student; filled as the records are made.
+    errors: dict[str, str] = field(default_factory=dict)
 
     @cached_property
     def catalog(self) -> "Catalog":
@@ -271,8 +273,8 @@ def plan_batch(data: ReferenceData, options: BatchOptions) -> Batch:
         profiles.append(Profile(person, grade, ability, graduate, short, middle_name=middle, suffix=suffix))
     profiles = _with_ranks(profiles)
     chosen = sorted(rng.sample(range(len(profiles)), round(options.error_rate * len(profiles))))
-    for turn, index in enumerate(chosen):
-        profiles[index] = replace(profiles[index], error=f"#{turn}")  # the kind is chosen once the records exist
+    for turn, index in enumerate(chosen):  # the kind of error is chosen once the records exist
+        profiles[index] = replace(profiles[index], error_turn=turn)
     return Batch(data, options, layout, graduation, profiles, invented)
 
 
@@ -302,9 +304,8 @@ def _registry_people(data: ReferenceData, options: BatchOptions, rng: random.Ran
         people = rng.sample(eligible, options.students)
         invented = []
     elif not options.invent:
-        raise GeneratorError(f"Sponsor {sponsor} has {len(eligible)} registry students of grades 9-12 in "
-                             f"{bssy}; {options.students} asked for. Allow invented students (and load their "
-                             f"registry rows) to go beyond.")
+        raise RegistryTooSmall(f"Sponsor {sponsor} has {len(eligible)} registry students of grades 9-12 in "
+                               f"{bssy}; {options.students} asked for.")
     else:
         invented = _invent_registry(data, options, rng, registry, eligible, options.students - len(eligible))
         people = eligible + [(s, grade_for_age(s.birth_date, bssy)) for s in invented]
@@ -331,8 +332,8 @@ def _invent_registry(data, options, rng, registry, eligible, count) -> list[Secu
     flag_mix = [tuple(getattr(s, f) for f in RACE_FIELDS) for s in registry] or [(False,) * 5 + (True,)]
     out = []
     for n in range(count):
-        unique_id = _unused(rng, taken_ids, lambda: f"{rng.randrange(10 ** 10):010d}")
-        local_id = _unused(rng, taken_local, lambda: _shaped_like(rng, template), exclude=unique_id)
+        unique_id = _unused(taken_ids, lambda: f"{rng.randrange(10 ** 10):010d}")
+        local_id = _unused(taken_local, lambda: _shaped_like(rng, template), exclude=unique_id)
         sex = rng.choice("FM")
         grade = rng.choices(HIGH_SCHOOL_GRADES, GRADE_WEIGHTS)[0]
         special = rng.random()
@@ -344,7 +345,8 @@ def _invent_registry(data, options, rng, registry, eligible, count) -> list[Secu
     return out
 
 
-def _unused(rng, taken: set, make: Callable[[], str], exclude: str = "") -> str:
+def _unused(taken: set, make: Callable[[], str], exclude: str = "") -> str:
+    """A new value of `make()` not in `taken` (case-insensitively), recorded as taken."""
     while True:
         value = make()
         if value.upper() not in taken and value != exclude:
@@ -367,8 +369,8 @@ def _nonpublic_people(data: ReferenceData, options: BatchOptions, rng: random.Ra
     ids, locals_ = set(), set()
     people, extras = [], {}
     for n in range(options.students):
-        ssn = _unused(rng, ids, lambda: f"{rng.randrange(1_010_001, 899_999_999):09d}")
-        local_id = _unused(rng, locals_, lambda: f"NP{rng.randrange(10 ** 6):06d}", exclude=ssn)
+        ssn = _unused(ids, lambda: f"{rng.randrange(1_010_001, 899_999_999):09d}")
+        local_id = _unused(locals_, lambda: f"NP{rng.randrange(10 ** 6):06d}", exclude=ssn)
         sex = rng.choice("FM")
         grade = rng.choices(HIGH_SCHOOL_GRADES, GRADE_WEIGHTS)[0]
         flags = [rng.random() < p for p in (0.06, 0.01, 0.03, 0.30, 0.005, 0.62)]
@@ -398,6 +400,7 @@ class CourseChoice:
     stem: str  # the name without its level prefix: 'Honors Geometry' and 'Geometry' are one course
     units: int  # 1, or 2 for the two-unit courses
     follows: str | None  # the stem of the course it follows ('Spanish II' follows 'Spanish I')
+    first_year: int  # the first year of high school that takes it (college-level courses later)
 
 
 @dataclass(frozen=True)
@@ -491,7 +494,7 @@ class Catalog:
                 level, course_type = course_level(ref)
                 stem = _stem(ref.name)
                 self._choices[key] = CourseChoice(ref, level, course_type, stem, self.units.get(code, 1),
-                                                  prerequisite(stem))
+                                                  prerequisite(stem), COLLEGE_LEVELS_FROM.get(level, 0))
         return self._choices[key]
 
     def plan(self, path: str, cohort: int) -> tuple[CategoryPlan, ...]:
@@ -568,8 +571,7 @@ class StudentSet:
     student: StudentRecord
     transcripts: list[TranscriptRecord]
     ibcs: list[IbcRecord]
-    path: str = ""
-    core_lines: list[int] = field(default_factory=list)  # transcripts that fill core categories
+    path: str = ""  # the diploma path declared
 
     def records(self):
         yield self.student
@@ -621,12 +623,14 @@ class StudentBuilder:
         rng, p = self.rng, self.p
         path = self.diploma_path()
         declared = "ND" if p.grade == 9 and path == "TU" and rng.random() < UNDECLARED_GRADE9_SHARE else path
-        self.transfer = p.grade >= 10 and rng.random() < TRANSFER_SHARE
+        # A student who came from out of state: the first year's courses carry the school's name.
+        transfer = p.grade >= 10 and rng.random() < TRANSFER_SHARE
+        self.transfer_school = rng.choice(OUT_OF_STATE_SCHOOLS) if transfer else ""
         self.courses(path)
-        transcripts, core_lines = self.transcript_records()
+        transcripts = self.transcript_records()
         ibcs = self.ibc_records(path)
-        student = self.student_record(declared, transcripts, ibcs)
-        return StudentSet(student, transcripts, ibcs, declared, core_lines)
+        student = self.student_record(declared, transcripts)
+        return StudentSet(student, transcripts, ibcs, declared)
 
     # courses
 
@@ -666,15 +670,17 @@ class StudentBuilder:
         from the year of high school that takes them."""
         taken = self.taken_stems
         return (choice.stem not in taken and (choice.follows is None or choice.follows in taken)
-                and self.hs_year >= COLLEGE_LEVELS_FROM.get(choice.level, 0))
+                and self.hs_year >= choice.first_year)
 
     def pick_core(self, options, previous: SetCourse | None, units_left: int) -> SetCourse | None:
         """A set course for one unit of a category: first choose a set (as likely as its most
         likely course), then a course of it; a multi-unit category mostly continues the
         sequence of its previous course (Spanish I, then Spanish II). Only L1 sets hold
         experience-only courses."""
-        cap, available = max(units_left, 1), self.available
-        candidates = [(row, w) for row, c, w in options if c.units <= cap and available(c)]
+        cap, taken, year = max(units_left, 1), self.taken_stems, self.hs_year
+        candidates = [(row, w) for row, c, w in options  # self.available(c), inlined: the hot loop
+                      if c.units <= cap and c.stem not in taken and (c.follows is None or c.follows in taken)
+                      and year >= c.first_year]
         if not candidates:
             return None
         rng = self.rng
@@ -776,8 +782,7 @@ class StudentBuilder:
                 break
             self.take(self.bssy, choice, core=False, grade=self.letter(floor="D"))
         if self.p.short:
-            final_core = [t for t in self.takes if t.core and t.year == self.bssy and t.choice.units == 1
-                          and t.choice.level != "experience"]
+            final_core = [t for t in self.takes if t.core and t.year == self.bssy and t.choice.units == 1]
             if final_core:
                 failed = self.rng.choice(final_core)
                 failed.grade, failed.split, failed.distance = "F", None, ""
@@ -787,22 +792,18 @@ class StudentBuilder:
 
     # records
 
-    def transcript_records(self) -> tuple[list[TranscriptRecord], list[int]]:
-        records, core_lines = [], []
-        for take in sorted(self.takes, key=lambda t: (t.year, t.choice.ref.code, t.name, t.semester)):
-            for record in self.course_records(take):
-                if take.core:
-                    core_lines.append(len(records))
-                records.append(record)
-        return records, core_lines
+    def transcript_records(self) -> list[TranscriptRecord]:
+        """The 030s in the order SIS extracts list them: by year, then course code."""
+        takes = sorted(self.takes, key=lambda t: (t.year, t.choice.ref.code, t.name, t.semester))
+        return [record for take in takes for record in self.course_records(take)]
 
     def course_records(self, take: _Take) -> Iterator[TranscriptRecord]:
         p, cat = self.p, self.cat
         ref = take.choice.ref
         scale = 500 if ref.five_point_eligible and take.course_type in WEIGHTED_TYPES else 400
         sponsor, site, site_name = self.options.sponsor, p.person.site, ""
-        if self.transfer and take.year == self.entry:
-            sponsor, site, site_name = "", "", self.rng.choice(OUT_OF_STATE_SCHOOLS)
+        if self.transfer_school and take.year == self.entry:
+            sponsor, site, site_name = "", "", self.transfer_school
         de = take.course_type == "DE"
         if de:
             site = cat.postsecondary_sites[0]
@@ -850,7 +851,7 @@ class StudentBuilder:
                           earned_sponsor=self.options.sponsor, earned_site=person.site, layout=self.batch.layout)
                 for result, y, sem in attempts]
 
-    def student_record(self, path: str, transcripts, ibcs) -> StudentRecord:
+    def student_record(self, path: str, transcripts: list[TranscriptRecord]) -> StudentRecord:
         p, rng, batch = self.p, self.rng, self.batch
         person = p.person
         graduated = p.graduate
@@ -868,6 +869,8 @@ class StudentBuilder:
             fields.update(rank_position=str(p.rank[0]), rank_size=str(p.rank[1]))
         if graduated:
             fields.update(self.graduate_fields(path, public, transcripts))
+        elif public and not gee and p.grade >= 10:  # end-of-course tests passed so far
+            fields.update({name: "P" for name in EOC_FIELDS if rng.random() < EOC_PASS_SHARE})
         if public:
             fields.update(first_name=partial(person.first_name, 1), last_name=partial(person.last_name, 3),
                           birth_day=f"{person.birth_date.day:02d}")
@@ -885,7 +888,8 @@ class StudentBuilder:
         if path == "CA":
             fields["career_endorsement"] = "J4" if self.p.person.act833 else rng.choice(JUMPSTART_CREDENTIALS)
         elif path == "TU" and self.p.ability > 0.7 and rng.random() < 0.3:
-            fields["academic_endorsement"] = rng.choice(("A1", "A2"))
+            # A2 is the endorsement "with 1 unit AP course"; A1 with a senior project
+            fields["academic_endorsement"] = "A2" if any(t.course_type == "AP" for t in transcripts) else "A1"
         if rng.random() < 0.12:
             fields["community_service"] = "C1"
         languages = sum(1 for t in transcripts if t.course_code.startswith("14"))
@@ -1087,7 +1091,8 @@ ERROR_KINDS: tuple[ErrorKind, ...] = (
               _on_transcript(_graded, lambda t, b: {"waiver": "Y"})),
     ErrorKind("229", "Jumpstart career option on a TU student", lambda s, b: s.path == "TU",
               _on_student(lambda r, b: {"career_option": b.catalog.jumpstart_options[0]})),
-    ErrorKind("305", "letter grade I (incomplete)", _has(_graded), _on_transcript(_graded, lambda t, b: {"grade": "I"})),
+    ErrorKind("305", "letter grade I (incomplete)", _has(_graded),
+              _on_transcript(_graded, lambda t, b: {"grade": "I"})),
     ErrorKind("322", "course site of another sponsor", _has(_local_course),
               _on_transcript(_local_course, lambda t, b: {"course_site": b.catalog.other_sponsor_sites[0]})),
     ErrorKind("218", "GEE flag N", _any, _on_student(lambda r, b: {"gee_flag": "N"})),
@@ -1114,27 +1119,30 @@ ERROR_KINDS: tuple[ErrorKind, ...] = (
 )
 
 
-def inject_error(student_set: StudentSet, turn: int, rng: random.Random, batch: Batch) -> str:
-    """Give the student the kind of error used least so far in the file among those that fit
-    (ties: the first from `turn` on, cycling); returns its edit code."""
+def inject_error(student_set: StudentSet, turn: int, rng: random.Random, batch: Batch, uses: Counter) -> str:
+    """Give the student the kind of error used least so far in the file (`uses`) among those
+    that fit (ties: the first from `turn` on, cycling); returns its edit code."""
     kinds = [ERROR_KINDS[(turn + step) % len(ERROR_KINDS)] for step in range(len(ERROR_KINDS))]
     fitting = [k for k in kinds if k.fits(student_set, batch)]
-    kind = min(fitting, key=lambda k: batch.error_uses[k.code])  # min keeps the first of equals
+    kind = min(fitting, key=lambda k: uses[k.code])  # min keeps the first of equals
     kind.apply(student_set, rng, batch)
-    batch.error_uses[kind.code] += 1
+    uses[kind.code] += 1
     return kind.code
 
 
 # --- the file -----------------------------------------------------------------------------------
 
 def student_sets(batch: Batch) -> Iterator[StudentSet]:
-    """Each student's records in file order, errors injected where the plan says."""
-    for index, profile in enumerate(batch.profiles):
+    """Each student's records in file order, errors injected where the plan says (and noted in
+    `batch.errors`). Every pass over a batch gives the same records."""
+    uses: Counter = Counter()
+    batch.errors.clear()
+    for profile in batch.profiles:
         builder = StudentBuilder(batch, profile)
         student_set = builder.build()
-        if profile.error:
-            code = inject_error(student_set, int(profile.error[1:]), builder.rng, batch)
-            batch.profiles[index] = replace(profile, error=code)
+        if profile.error_turn is not None:
+            code = inject_error(student_set, profile.error_turn, builder.rng, batch, uses)
+            batch.errors[profile.person.unique_id] = code
         yield student_set
 
 

@@ -83,7 +83,8 @@ def test_the_file_looks_like_a_district_extract(tmp_path):
                 assert student.career_endorsement in ("J1", "J2", "J3", "J4")
                 assert any(i.pass_fail == "P" for i in s.ibcs)
         if student.graduation_date.strip():
-            assert (student.graduation_date, student.gee_flag, student.parental_consent) == ("05202026", "Y", "Y")
+            gee = "G" if student.diploma_path == "L1" else "A" if reg.act833 else "Y"
+            assert (student.graduation_date, student.gee_flag, student.parental_consent) == ("05202026", gee, "Y")
             assert student.fafsa in "1234"
         records.extend(s.transcripts)
     assert paths["TU"] > paths["CA"] > 0

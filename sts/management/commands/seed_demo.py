@@ -1,13 +1,21 @@
+import io
+import shutil
+
+from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from core_tables.models import Announcement, CollectionPeriod
+from sts.accounts.models import User
 from sts.accounts.services import create_user
-from sts.demo import DEMO_BSSY, DEMO_PASSWORD, DEMO_USERS, demo_period
+from sts.demo import DEMO_BATCHES, DEMO_BSSY, DEMO_PASSWORD, DEMO_USERS, demo_period
+from transcripts.models import Student
+from uploads.models import Upload
 
 
 class Command(BaseCommand):
-    help = "Create the demo users, collection period and announcements (idempotent)."
+    help = "Create the demo users, collection period, announcements and students (idempotent)."
 
     def handle(self, *args, **options):
         with transaction.atomic():
@@ -21,3 +29,28 @@ class Command(BaseCommand):
                                   "error report after every submission. Certify graduate sites when done.",
                           "posted_by": "ELDOE01"})
         self.stdout.write(f"Demo users ready ({len(DEMO_USERS)}).")
+        for sponsor, students, error_rate, user_id in DEMO_BATCHES:
+            self._load_students(sponsor, students, error_rate, user_id)
+
+    def _load_students(self, sponsor, students, error_rate, user_id):
+        """Demo students arrive the way an LEA's do: a generated SIS file through the upload pipeline."""
+        if Student.objects.filter(sponsor__code=sponsor, bssy=DEMO_BSSY).exists():
+            return
+        from uploads.tasks import run_upload
+        from uploads.views import storage_dir
+
+        name = f"demo{sponsor}{DEMO_BSSY}.txt"
+        generated = settings.VAR_DIR / "generated" / name
+        call_command("generate_batch", "--students", str(students), "--sponsor", sponsor, "--seed", "2025",
+                     "--error-rate", str(error_rate), "--bssy", str(DEMO_BSSY), "--out", str(generated),
+                     stdout=io.StringIO(), stderr=io.StringIO())
+        user = User.objects.get(username=user_id)
+        upload = Upload.objects.create(user=user, mode="partial", bssy=DEMO_BSSY, original_name=name,
+                                       size=generated.stat().st_size, stored_path="")
+        stored = storage_dir(upload.pk) / name
+        shutil.copyfile(generated, stored)
+        upload.stored_path = str(stored)
+        upload.save(update_fields=["stored_path"])
+        run = run_upload(upload, synchronous=True)
+        self.stdout.write(f"Demo upload {upload.pk} for {sponsor}: {run.total} students, {run.loaded} loaded, "
+                          f"{run.rejected} with errors, {len(run.grad_date_removed)} graduation dates removed.")

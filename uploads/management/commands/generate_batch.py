@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from core_tables.models import SecureId
 from core_tables.snapshot import build_snapshot
 from transcripts.progress_store import load_core_tables
-from uploads.generator import (BatchOptions, GeneratorError, NamePool, ReferenceData, plan_batch, write_batch,
-                               write_secure_ids)
+from uploads.generator import (BatchOptions, GeneratorError, NamePool, ReferenceData, RegistryTooSmall, plan_batch,
+                               write_batch, write_secure_ids)
 
 from ._common import parse_today
 
@@ -56,6 +56,9 @@ class Command(BaseCommand):
         started = time.perf_counter()
         try:
             batch = plan_batch(reference_data(sponsor), options_)
+        except RegistryTooSmall as exc:
+            raise CommandError(f"{exc} Pass --secure-ids-out FILE to invent the others and write their registry "
+                               "rows (load them with load_reference before validating the file).") from None
         except GeneratorError as exc:
             raise CommandError(str(exc)) from None
         if secure_ids_out:
