@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import progress_views, views
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/progress/", progress_views.student_progress, name="progress"),
     path("reports/", progress_views.reports_index, name="reports"),
     path("reports/<str:site_code>/<str:report>/", progress_views.site_report, name="site_report"),
+    path("", include("transcripts.online.urls")),  # online entry (names in this namespace)
 ]

@@ -26,7 +26,9 @@ def student_list(request, site_code):
         ibc_count=Count("ibcs"))
     q = request.GET.get("q", "").strip()
     if q:
-        students = students.filter(Q(state_id__startswith=q) | Q(last_name__istartswith=q) | Q(local_id=q))
+        # Public/charter students carry the first 3 letters of the last name: "Smithers" finds "SMI".
+        partial = Q(last_name__iexact=q[:3]) if len(q) > 3 else Q()
+        students = students.filter(Q(state_id__startswith=q) | Q(last_name__istartswith=q) | partial | Q(local_id=q))
     grade = request.GET.get("grade", "")
     if grade:
         students = students.filter(grade=grade)
@@ -36,6 +38,7 @@ def student_list(request, site_code):
     return render(request, "transcripts/student_list.html", {
         "site": site, "page": page, "q": q, "sort": sort, "grade": grade,
         "may_update": permissions.can(request.user, Action.UPDATE, site=site),
+        "may_restore": permissions.can(request.user, Action.RESTORE_DELETED, site=site),
     })
 
 
@@ -48,4 +51,36 @@ def student_detail(request, pk):
         "transcripts": student.transcripts.all(),
         "ibcs": student.ibcs.all(),
         "may_update": permissions.can(request.user, Action.UPDATE, site=student.site),
+        **student_detail_extras(student),
     })
+
+
+def student_detail_extras(student):
+    """Online entry's parts of the Student Detail screen: credentials, graduation overrides,
+    official transcript history and the change history."""
+    from core_tables.periods import period_status
+    from transcripts.edits import GRAD_DATE_REMOVAL_REASONS
+
+    from .models import StudentChange
+
+    history = StudentChange.objects.filter(sponsor_id=student.sponsor_id, bssy=student.bssy,
+                                           state_id=student.state_id)[:100]
+    return {
+        "credentials": student.credentials.all(),
+        "overrides": student.overrides.all(),
+        "removal_reasons": [(code, *GRAD_DATE_REMOVAL_REASONS.get(code, ("", "")))
+                            for code in student.grad_removal_reasons] if student.removed_graduation_date else [],
+        "history": history,
+        "official_transcripts": _official_transcripts(student),
+        "period": period_status(student.bssy, student.sponsor.code),
+    }
+
+
+def _official_transcripts(student):
+    """Official Transcript History, once the certification app provides it
+    (`certification.queries.official_transcripts(student)`); None until then."""
+    try:
+        from certification.queries import official_transcripts
+    except ImportError:
+        return None
+    return official_transcripts(student)

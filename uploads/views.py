@@ -67,6 +67,17 @@ def _store_and_queue(user, name, incoming, data):
     return job
 
 
+def code_label(code):
+    """The catalog message of an edit code, or the removal reason of a GRn row."""
+    from transcripts.edits import CATALOG, GRAD_DATE_REMOVAL_REASONS
+
+    if code in CATALOG:
+        return CATALOG[code].message
+    if code.startswith("GR") and code[2:] in GRAD_DATE_REMOVAL_REASONS:
+        return "GRAD DATE REMOVED: " + GRAD_DATE_REMOVAL_REASONS[code[2:]][0].upper()
+    return ""
+
+
 def _upload_or_404(request, pk):
     job = get_object_or_404(Upload.objects.select_related("sponsor", "user"), pk=pk)
     if job.user_id != request.user.pk:
@@ -91,9 +102,7 @@ def detail(request, pk):
         errors = errors.filter(record_type=record_type)
     if state_id:
         errors = errors.filter(state_id=state_id)
-    from transcripts.edits import CATALOG
-
-    by_code = [(row["code"], row["n"], CATALOG[row["code"]].message if row["code"] in CATALOG else "")
+    by_code = [(row["code"], row["n"], code_label(row["code"]))
                for row in job.errors.values("code").annotate(n=Count("id")).order_by("code")]
     page = Paginator(errors, 100).get_page(request.GET.get("page"))
     return render(request, "uploads/detail.html", {

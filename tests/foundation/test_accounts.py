@@ -109,3 +109,11 @@ def test_create_sts_user_rejects_bad_provisioning(args, message):
 def test_create_sts_user_enforces_the_password_standard():
     with pytest.raises(CommandError, match="at least 8 characters"):
         call_command("create_sts_user", "E017ABC", "--group", "lea-all", "--sponsor", "017", "--password", "Ab1!")
+
+
+def test_reprovisioning_with_the_same_password_is_idempotent(capsys):
+    args = ["E017ABC", "--group", "lea-all", "--sponsor", "017", "--password", "Given#Pass1"]
+    call_command("create_sts_user", *args)
+    call_command("create_sts_user", *args)
+    user = User.objects.get(username="E017ABC")
+    assert user.check_password("Given#Pass1") and user.password_history.count() == 1

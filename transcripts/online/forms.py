@@ -18,7 +18,10 @@ from core_tables.models import CourseCode, IbcCode, Site, Sponsor, TestVendor
 from transcripts.edits import CATALOG
 from transcripts.records import IBC, NONPUBLIC, PUBLIC, STUDENT, TRANSCRIPT
 
-from .fields import CODE, COUNT, CREDITS, DATE, FLAG, YEAR, YES_NO, EntryField, entry_fields, raw_values
+from .fields import (
+    CODE, COUNT, CREDITS, DATE, FIELDS, FLAG, PERSONAL, YEAR, YES_NO, EntryField, entry_fields, field_named,
+    raw_values,
+)
 
 DATALIST_SOURCES = frozenset({"courses", "sponsors", "sites", "school_sites"})  # long lists: type to search
 
@@ -46,6 +49,14 @@ def finding_text(f) -> str:
     return f"{f.code} {f.message}"
 
 
+def field_label(record_type: str, name: str | None) -> str:
+    """The online label of a record field ('' for record-set findings without a field)."""
+    if not name:
+        return ""
+    entry = field_named(record_type, name)
+    return entry.label if entry else name.replace("_", " ").capitalize()
+
+
 class RecordForm(forms.Form):
     """One record type's fields for one layout. After `is_valid()`, `raw` holds the raw record
     values; `add_findings` puts the catalog's findings next to the fields they are about."""
@@ -60,6 +71,7 @@ class RecordForm(forms.Form):
         for f in fields:
             self.fields[f.name] = self._form_field(f)
         self.raw: dict[str, str] = {}
+        self.top_errors: list[str] = []  # record-level problems, shown in the summary at the top
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -96,14 +108,21 @@ class RecordForm(forms.Form):
         attrs["maxlength"] = limit
         return forms.CharField(max_length=limit, strip=True, widget=forms.TextInput(attrs=attrs), **common)
 
+    def group_extras(self) -> dict:
+        """{fieldset: layout object} shown after a fieldset's fields (even when it has none)."""
+        return {}
+
     def _layout(self) -> Layout:
-        groups: dict[str, list] = {}
+        extras = self.group_extras()
+        groups: dict[str, list] = {g: [] for g in extras}
         for f in self.entry_fields:
             cell = Div(Field(f.name), HTML(f'<div id="live-{f.name}" class="sts-live small" aria-live="polite"></div>'),
-                       css_class="col-sm-6 col-lg-4" if f.kind != FLAG else "col-sm-6 col-lg-4")
+                       css_class="col-sm-6 col-lg-4")
             groups.setdefault(f.group, []).append(cell)
+        order = [f.group for f in FIELDS[self.record_type]]
         parts = []
-        for name, cells in groups.items():
+        for name in sorted(groups, key=order.index):
+            cells = groups[name] + ([extras[name]] if name in extras else [])
             row = Div(*cells, css_class="row g-2")
             parts.append(Fieldset(name, row, css_class="mb-2") if name else row)
         return Layout(*parts)
@@ -122,12 +141,16 @@ class RecordForm(forms.Form):
         for f in findings:
             text = finding_text(f)
             if f.line != line:
-                self.add_error(None, f"{describe(f) if describe else 'Another record'}: {text}")
+                self.top_errors.append(f"{describe(f) if describe else 'Another record'}: {text}")
             elif f.field in names:
                 self.add_error(f.field, forms.ValidationError(text, code=f.code))
             else:
-                label = (f.field or "").replace("_", " ")
-                self.add_error(None, f"{text}" + (f" ({label})" if label else ""))
+                label = field_label(self.record_type, f.field)
+                self.top_errors.append(f"{label}: {text}" if label else text)
+
+    @property
+    def error_count(self) -> int:
+        return len(self.top_errors) + sum(len(e) for e in self.errors.values())
 
     def datalist_html(self) -> str:
         out = []
@@ -139,6 +162,10 @@ class RecordForm(forms.Form):
 
 class StudentForm(RecordForm):
     record_type = STUDENT
+
+    def group_extras(self) -> dict:
+        # Public/charter: the registry's demographics, read-only, under the State ID.
+        return {PERSONAL: HTML('{% include "online/_registry_panel.html" %}')} if self.layout == PUBLIC else {}
 
     def __init__(self, *args, layout: str, adding: bool, registry_url: str = "", **kwargs):
         fields = entry_fields(STUDENT, layout, registry=False if layout == PUBLIC else None)

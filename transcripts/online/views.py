@@ -25,6 +25,7 @@ from transcripts.models import Credential, DeletedStudentSet, Ibc, Student, Tran
 from transcripts.records import IBC, PUBLIC, STUDENT, TRANSCRIPT
 
 from . import services as S
+from .fields import FLAG, display_values, entry_fields
 from .forms import CredentialForm, IbcForm, OverrideForm, ReassignForm, StudentForm, TranscriptForm, finding_text
 
 FORMS = {STUDENT: StudentForm, TRANSCRIPT: TranscriptForm, IBC: IbcForm}
@@ -86,7 +87,6 @@ def _student_form(request, site, bssy, student, data=None):
     initial = None
     if not adding:
         rs = S.stored_record_set(student)
-        from .fields import display_values, entry_fields
         initial = display_values(rs.student, entry_fields(STUDENT, layout))
         if not student.graduation_date and student.removed_graduation_date:
             # On the Override Report: saving the removed date again corrects or overrides it.
@@ -107,7 +107,9 @@ def _registry_context(site, state_id, student=None):
     entry = S.registry_for_site(state_id, site)
     if entry is None:
         return {"registry": None, "registry_message": f"U02 {CATALOG['U02'].message}"}
-    return {"registry": S.registry_values(entry), "registry_message": ""}
+    values = S.registry_values(entry)
+    race = [f.label for f in entry_fields(STUDENT, PUBLIC) if f.kind == FLAG and values.get(f.name) == "Y"]
+    return {"registry": values, "registry_race": race, "registry_message": ""}
 
 
 def _student_page(request, site, bssy, student):
@@ -118,7 +120,7 @@ def _student_page(request, site, bssy, student):
     if request.method == "POST" and form.is_valid():
         refusal = _write_refusal(request, site, bssy)
         if refusal:
-            form.add_error(None, refusal)
+            form.top_errors.append(refusal)
         else:
             action = request.POST.get("action", "")
             reason = request.POST.get("override_reason", "") if action == "override" else ""
@@ -214,7 +216,6 @@ def _row_page(request, student, record_type, row):
     check_url = reverse("transcripts:check_record", args=check_args)
     initial = None
     if row is not None:
-        from .fields import display_values, entry_fields
         rs = S.stored_record_set(student)
         initial = display_values(rs.record_at(rs.line_of(row.pk, record_type)), entry_fields(record_type, layout))
     elif record_type == TRANSCRIPT:
@@ -228,7 +229,7 @@ def _row_page(request, student, record_type, row):
     if request.method == "POST" and form.is_valid():
         refusal = _write_refusal(request, student.site, student.bssy)
         if refusal:
-            form.add_error(None, refusal)
+            form.top_errors.append(refusal)
         else:
             save = S.save_transcript if record_type == TRANSCRIPT else S.save_ibc
             key = "transcript" if record_type == TRANSCRIPT else "ibc"
