@@ -39,3 +39,19 @@ def is_graduate(student) -> bool:
     """A stored student counts as a graduate with a graduation date, kept or removed by a failed
     check (a removed date still belongs to the site's graduates to certify once corrected)."""
     return bool(student.graduation_date or student.removed_graduation_date)
+
+
+def graduates(students):
+    """The graduates of a Student queryset (with a graduation date, kept or removed)."""
+    from django.db.models import Q
+
+    return students.filter(Q(graduation_date__isnull=False) | Q(removed_graduation_date__isnull=False))
+
+
+def graduate_sites_on_file(sponsor, bssy, state_ids) -> set:
+    """Site ids of the students among `state_ids` that are graduates on file now (before a batch
+    replaces their records)."""
+    from .models import Student
+
+    on_file = Student.objects.filter(sponsor=sponsor, bssy=bssy, state_id__in=list(state_ids))
+    return set(graduates(on_file).values_list("site_id", flat=True).distinct())

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core_tables.models import Site
 from transcripts import records as R
+from transcripts.graduates import graduate_sites_on_file, graduates, mark_graduate_change
 from transcripts.recordmap import ibc_values, student_fields, transcript_values
 from transcripts.models import Ibc, Student, StudentChange, Transcript
 
@@ -41,6 +42,9 @@ class StudentWriter:
             return
         batch, self.pending = self.pending, []
         with_020 = [(st, tr, ib, gr) for st, tr, ib, gr in batch if st is not None]
+        # Graduates before or after this batch: their sites need recertification (issue 5, item 10).
+        graduate_sites = graduate_sites_on_file(self.sponsor, self.bssy, [self._key(item) for item in batch]) | {
+            self.site_ids[st.site.strip()] for st, _t, _i, _g in with_020 if R.is_graduate(st)}
         Student.objects.bulk_create(
             [Student(bssy=self.bssy, sponsor=self.sponsor, state_id=R.link_key(st),
                      **student_fields(st, self.site_ids[st.site.strip()], gr, self.by)) for st, _t, _i, gr in with_020],
@@ -67,6 +71,7 @@ class StudentWriter:
                           detail={"030": len(item[1]), "050": len(item[2]),
                                   **({"grad_date_removed": list(item[3])} if item[3] else {})})
             for k, item in zip(keys, batch)])
+        mark_graduate_change(graduate_sites, self.bssy, by=self.by, source=self.source)
         self.counts["020"] += len(with_020)
         self.counts["030"] += len(transcript_rows)
         self.counts["050"] += len(ibc_rows)
@@ -105,6 +110,8 @@ class StudentWriter:
         """Replace mode: the sponsor's students of the BSSY that the file does not mention."""
         absent = Student.objects.filter(sponsor=self.sponsor, bssy=self.bssy).exclude(state_id__in=present_state_ids)
         ids = list(absent.values_list("id", flat=True))
+        mark_graduate_change(set(graduates(absent).values_list("site_id", flat=True).distinct()), self.bssy,
+                             by=self.by, source=self.source)
         for chunk in range(0, len(ids), 5000):
             part = ids[chunk:chunk + 5000]
             Transcript.objects.filter(student_id__in=part).delete()

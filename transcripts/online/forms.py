@@ -72,6 +72,7 @@ class RecordForm(forms.Form):
             self.fields[f.name] = self._form_field(f)
         self.raw: dict[str, str] = {}
         self.top_errors: list[str] = []  # record-level problems, shown in the summary at the top
+        self.codes: list[str] = []  # the STS codes of the errors (the summary carries them as data)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -79,7 +80,8 @@ class RecordForm(forms.Form):
 
     def _form_field(self, f: EntryField):
         width = f.width(self.record_type, self.layout)
-        attrs = {"autocomplete": "off", "aria-describedby": f"live-{f.name}"}
+        described = f"id_{f.name}_helptext live-{f.name}" if f.help else f"live-{f.name}"
+        attrs = {"autocomplete": "off", "aria-describedby": described}
         if self.check_url:
             attrs.update({"hx-post": self.check_url, "hx-trigger": "change", "hx-target": f"#live-{f.name}",
                           "hx-swap": "innerHTML", "hx-include": "closest form",
@@ -116,8 +118,8 @@ class RecordForm(forms.Form):
         extras = self.group_extras()
         groups: dict[str, list] = {g: [] for g in extras}
         for f in self.entry_fields:
-            cell = Div(Field(f.name), HTML(f'<div id="live-{f.name}" class="sts-live small" aria-live="polite"></div>'),
-                       css_class="col-sm-6 col-lg-4")
+            # The field with the box its live check (htmx) fills.
+            cell = Div(Field(f.name, template="online/_crispy_field.html"), css_class="col-sm-6 col-lg-4")
             groups.setdefault(f.group, []).append(cell)
         order = [f.group for f in FIELDS[self.record_type]]
         parts = []
@@ -131,6 +133,7 @@ class RecordForm(forms.Form):
         data = super().clean()
         self.raw, problems = raw_values(self.record_type, self.layout, data, self.entry_fields)
         for name, code in problems.items():
+            self.codes.append(code)
             self.add_error(name, forms.ValidationError(f"{code} {CATALOG[code].message}", code=code))
         return data
 
@@ -140,6 +143,7 @@ class RecordForm(forms.Form):
         names = {f.name for f in self.entry_fields}
         for f in findings:
             text = finding_text(f)
+            self.codes.append(f.code)
             if f.line != line:
                 self.top_errors.append(f"{describe(f) if describe else 'Another record'}: {text}")
             elif f.field in names:
