@@ -48,7 +48,7 @@ def main():
     CollectionPeriod.objects.create(bssy=2025, opens=dt.date(2025, 12, 1), closes=dt.date(2099, 1, 1))
     user = create_user("E017BEN", "lea-upload", "Bench#2025", sponsor="017", must_change_password=False)
     work = Path(tempfile.mkdtemp(prefix="sts-bench-"))
-    students = max(1, args.records // 30)
+    students = max(1, args.records // 20)  # the generator writes about 20 records a student
     t = time.perf_counter()
     (work / "ids").mkdir()
     call_command("generate_batch", "--students", str(students), "--sponsor", "017", "--seed", "3",

@@ -13,6 +13,7 @@ import hashlib
 import os
 import re
 import uuid
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,8 @@ HEADER_WINDOW = 1024  # the PDF header may follow a few bytes of junk (PDF 1.7, 
 TRAILER_WINDOW = 2048
 _PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
 _ACTIVE = (b"/JavaScript", b"/Launch", b"/EmbeddedFile")  # nothing a scanned certificate needs
+_STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
+INFLATE_BUDGET = 20 * 1024 * 1024
 
 
 class CredentialRejected(ValueError):
@@ -52,11 +55,29 @@ def inspect_pdf(data: bytes, limit: int | None = None) -> PdfInfo:
         raise CredentialRejected("The file is not a PDF document. Save the certificate as an Adobe PDF.")
     if b"%%EOF" not in data[-TRAILER_WINDOW:]:
         raise CredentialRejected("The PDF document is incomplete or damaged. Save it again and upload it.")
-    for marker in _ACTIVE:
-        if marker in data:
-            raise CredentialRejected("The PDF document contains scripts or attachments; upload a plain scan "
-                                     "of the certificate(s).")
-    return PdfInfo(len(data), len(_PAGE.findall(data)), hashlib.sha256(data).hexdigest())
+    # Objects may sit in compressed object streams (PDF 1.5+): look inside those too.
+    parts = [data, *_inflated_streams(data)]
+    if any(marker in part for part in parts for marker in _ACTIVE):
+        raise CredentialRejected("The PDF document contains scripts or attachments; upload a plain scan "
+                                 "of the certificate(s).")
+    pages = sum(len(_PAGE.findall(part)) for part in parts)
+    return PdfInfo(len(data), pages, hashlib.sha256(data).hexdigest())
+
+
+def _inflated_streams(data: bytes, budget: int = INFLATE_BUDGET):
+    """The decompressed content of the document's Flate streams, up to `budget` bytes in all (a
+    small file cannot inflate without bound); streams of other encodings (JPEG scans) are skipped."""
+    for match in _STREAM_START.finditer(data):
+        start = match.end()
+        end = data.find(b"endstream", start)
+        if end < 0 or budget <= 0:
+            return
+        try:
+            chunk = zlib.decompressobj().decompress(data[start:end], budget)
+        except zlib.error:
+            continue
+        budget -= len(chunk)
+        yield chunk
 
 
 def read_upload(uploaded, limit: int | None = None) -> bytes:

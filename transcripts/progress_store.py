@@ -11,7 +11,7 @@ from django.db import transaction
 
 from core_tables.models import CourseCode, Curriculum, SetCourse, Sponsor
 from transcripts import records as R
-from transcripts.progress.engine import compute_progress
+from transcripts.progress.engine import compute_progress, graduation_check
 from transcripts.progress.model import Category, CoreTables, Course, CourseInfo, Curriculum as CurriculumDef
 from transcripts.progress.model import SetCourse as SetCourseDef
 from transcripts.progress.model import StudentFacts
@@ -70,7 +70,7 @@ def graduation_checker(sponsor_kind: str, bssy: int, tables: CoreTables | None =
                              R.graduation_date(student), student.diploma_path.strip(), student.career_option.strip(),
                              student.career_endorsement.strip(), student.gee_flag.strip(),
                              sum(1 for i in ibcs if i.pass_fail == "P"))
-        return compute_progress(facts, [course_of_record(t) for t in transcripts], tables).graduation.removal_reasons
+        return graduation_check(facts, [course_of_record(t) for t in transcripts], tables).removal_reasons
     return check
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 PUBLIC = "public"
 NONPUBLIC = "nonpublic"
@@ -149,6 +150,7 @@ def is_blank(raw: str) -> bool:
     return not raw or raw.isspace()
 
 
+@lru_cache(maxsize=8192)  # few distinct values ('100', '050', '400'...): a hot path of loading
 def implied_decimal(raw: str, places: int = 2) -> Decimal | None:
     """'050' -> Decimal('0.50'), '0400' -> Decimal('4.00'); None when blank or not digits."""
     value = raw.strip()

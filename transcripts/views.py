@@ -63,8 +63,15 @@ def student_detail_extras(student):
 
     from .models import StudentChange
 
-    history = StudentChange.objects.filter(sponsor_id=student.sponsor_id, bssy=student.bssy,
-                                           state_id=student.state_id)[:100]
+    from .online.fields import field_named
+
+    history = []
+    for change in StudentChange.objects.filter(sponsor_id=student.sponsor_id, bssy=student.bssy,
+                                               state_id=student.state_id)[:100]:
+        record_type = {"transcript": "030", "IBC": "050"}.get(change.action.split(" ")[0], "020")
+        fields = [(getattr(field_named(record_type, name), "label", name), old, new)
+                  for name, (old, new) in (change.detail.get("changes") or {}).items()]
+        history.append((change, fields))
     return {
         "credentials": student.credentials.all(),
         "overrides": student.overrides.all(),

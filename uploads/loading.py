@@ -4,6 +4,7 @@ bulk_create. The caller holds the transaction (one per file), so a failure leave
 whole and a killed worker leaves nothing half-written."""
 import csv
 import io
+import json
 
 from django.db import connection
 from django.utils import timezone
@@ -17,6 +18,9 @@ from transcripts.models import Ibc, Student, StudentChange, Transcript
 BATCH = 1000
 
 STUDENT_FIELDS = [f.name for f in Student._meta.concrete_fields if f.name not in ("id", "bssy", "sponsor", "state_id")]
+STUDENT_COLUMNS = [f.column for f in Student._meta.concrete_fields if f.name != "id"]
+STUDENT_UPDATE_COLUMNS = [c for c in STUDENT_COLUMNS if c not in ("bssy", "sponsor_id", "state_id")]
+CHANGE_COLUMNS = [f.column for f in StudentChange._meta.concrete_fields if f.name != "id"]
 TRANSCRIPT_COLUMNS = [f.column for f in Transcript._meta.concrete_fields if f.name != "id"]
 IBC_COLUMNS = [f.column for f in Ibc._meta.concrete_fields if f.name != "id"]
 
@@ -45,14 +49,12 @@ class StudentWriter:
         # Graduates before or after this batch: their sites need recertification (issue 5, item 10).
         graduate_sites = graduate_sites_on_file(self.sponsor, self.bssy, [self._key(item) for item in batch]) | {
             self.site_ids[st.site.strip()] for st, _t, _i, _g in with_020 if R.is_graduate(st)}
-        Student.objects.bulk_create(
-            [Student(bssy=self.bssy, sponsor=self.sponsor, state_id=R.link_key(st),
-                     **student_fields(st, self.site_ids[st.site.strip()], gr, self.by)) for st, _t, _i, gr in with_020],
-            update_conflicts=True, unique_fields=["bssy", "sponsor", "state_id"], update_fields=STUDENT_FIELDS,
-        )
         keys = [self._key(item) for item in batch]
-        ids = dict(Student.objects.filter(sponsor=self.sponsor, bssy=self.bssy, state_id__in=keys)
-                   .values_list("state_id", "id"))
+        ids = self._upsert_students(with_020)
+        missing = [k for k in keys if k not in ids]  # partial updates without a 020: on file already
+        if missing:
+            ids.update(Student.objects.filter(sponsor=self.sponsor, bssy=self.bssy, state_id__in=missing)
+                       .values_list("state_id", "id"))
         # A student whose 020 is in the file replaces everything; a partial update without the
         # 020 replaces the record types it sends (docs/decisions.md).
         replace_030 = [ids[k] for k, (st, tr, _i, _g) in zip(keys, batch) if st is not None or tr]
@@ -65,11 +67,12 @@ class StudentWriter:
         ibc_rows = [{"student_id": ids[k], **ibc_values(i)} for k, item in zip(keys, batch) for i in item[2]]
         self._insert(Transcript, TRANSCRIPT_COLUMNS, transcript_rows)
         self._insert(Ibc, IBC_COLUMNS, ibc_rows)
-        StudentChange.objects.bulk_create([
-            StudentChange(bssy=self.bssy, sponsor=self.sponsor, site_id=self._site_of(item, ids[k]), state_id=k,
-                          by=self.by, source=self.source, action="replaced by batch",
-                          detail={"030": len(item[1]), "050": len(item[2]),
-                                  **({"grad_date_removed": list(item[3])} if item[3] else {})})
+        now = timezone.now()
+        self._insert(StudentChange, CHANGE_COLUMNS, [
+            {"bssy": self.bssy, "sponsor_id": self.sponsor.pk, "site_id": self._site_of(item, ids[k]), "state_id": k,
+             "at": now, "by": self.by, "source": self.source, "action": "replaced by batch",
+             "detail": {"030": len(item[1]), "050": len(item[2]),
+                        **({"grad_date_removed": list(item[3])} if item[3] else {})}}
             for k, item in zip(keys, batch)])
         mark_graduate_change(graduate_sites, self.bssy, by=self.by, source=self.source)
         self.counts["020"] += len(with_020)
@@ -86,6 +89,32 @@ class StudentWriter:
             return self.site_ids[item[0].site.strip()]
         return Student.objects.filter(pk=student_id).values_list("site_id", flat=True).get()
 
+    def _upsert_students(self, items):
+        """Insert or update the 020s of a batch; {state_id: id}. PostgreSQL: COPY into a staging
+        table and one INSERT ... ON CONFLICT DO UPDATE (bulk_create spends most of its time
+        preparing values one by one)."""
+        if not items:
+            return {}
+        now = timezone.now()
+        rows = [{"bssy": self.bssy, "sponsor_id": self.sponsor.pk, "state_id": R.link_key(st), "updated_at": now,
+                 **student_fields(st, self.site_ids[st.site.strip()], gr, self.by)} for st, _t, _i, gr in items]
+        if not self.postgres:
+            Student.objects.bulk_create([Student(**row) for row in rows], update_conflicts=True,
+                                        unique_fields=["bssy", "sponsor", "state_id"], update_fields=STUDENT_FIELDS)
+            return dict(Student.objects.filter(sponsor=self.sponsor, bssy=self.bssy,
+                                               state_id__in=[r["state_id"] for r in rows]).values_list("state_id", "id"))
+        columns = ", ".join(STUDENT_COLUMNS)
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS sts_stage_student ON COMMIT DROP AS "
+                           f"SELECT {columns} FROM transcripts_student WITH NO DATA")
+            cursor.execute("TRUNCATE sts_stage_student")
+            _copy(cursor, "sts_stage_student", Student, STUDENT_COLUMNS, rows)
+            cursor.execute(
+                f"INSERT INTO transcripts_student ({columns}) SELECT {columns} FROM sts_stage_student "
+                f"ON CONFLICT (bssy, sponsor_id, state_id) DO UPDATE SET "
+                + ", ".join(f"{c} = EXCLUDED.{c}" for c in STUDENT_UPDATE_COLUMNS) + " RETURNING state_id, id")
+            return dict(cursor.fetchall())
+
     def _insert(self, model, columns, rows):
         if not rows:
             return
@@ -93,18 +122,8 @@ class StudentWriter:
             model.objects.bulk_create([model(**{_attname(model, c): v for c, v in row.items()}) for row in rows],
                                       batch_size=2000)
             return
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        for row in rows:
-            writer.writerow(["" if row[c] is None else (("t" if row[c] else "f") if isinstance(row[c], bool) else row[c])
-                             for c in columns])
-        buffer.seek(0)
         with connection.cursor() as cursor:
-            # COPY treats an unquoted empty field as NULL and a quoted one ("") as an empty string.
-            cursor.cursor.copy_expert(
-                f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ("
-                + ", ".join(c for c in columns if not model._meta.get_field(_attname(model, c)).null) + "))",
-                buffer)
+            _copy(cursor, model._meta.db_table, model, columns, rows)
 
     def delete_absent(self, present_state_ids):
         """Replace mode: the sponsor's students of the BSSY that the file does not mention."""
@@ -118,6 +137,33 @@ class StudentWriter:
             Ibc.objects.filter(student_id__in=part).delete()
             Student.objects.filter(id__in=part).delete()
         return len(ids)
+
+
+def _converter(model, column):
+    """How a value of this column is written for COPY (None: as it is, the common case)."""
+    field = model._meta.get_field(_attname(model, column))
+    kind = field.get_internal_type()
+    if kind == "BooleanField":
+        return lambda v: "t" if v else "f"
+    if kind == "JSONField":
+        return json.dumps
+    if kind in ("DateField", "DateTimeField"):
+        return lambda v: v.isoformat()
+    return None
+
+
+def _copy(cursor, table, model, columns, rows):
+    """COPY rows ({column: value}) into `table`. An unquoted empty CSV field is NULL; FORCE_NOT_NULL
+    makes it '' for the columns that cannot be NULL (empty strings of CharFields)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    converters = [(c, _converter(model, c)) for c in columns]
+    for row in rows:
+        writer.writerow(["" if (v := row[c]) is None else (conv(v) if conv else v) for c, conv in converters])
+    buffer.seek(0)
+    not_null = [c for c in columns if not model._meta.get_field(_attname(model, c)).null]
+    cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv"
+                              + (f", FORCE_NOT_NULL ({', '.join(not_null)})" if not_null else "") + ")", buffer)
 
 
 def _attname(model, column):

@@ -59,27 +59,26 @@ def _seekable(f) -> bool:
 def blocks(f: BinaryIO, size: int = BLOCK_BYTES) -> Iterator[tuple[int, list[bytes], bool]]:
     """(number of the block's first line, its lines without terminators, whether the block
     is all ASCII), from the start of the file. Splitting whole blocks in C keeps the
-    per-line work of the callers' loops small; a line longer than a block makes a longer
-    block."""
+    per-line work of the callers' loops small. `bytes.splitlines` also ends a line at a
+    lone CR (old Mac files read as lines; a CR inside a record makes it too short)."""
     f.seek(0)
     line_no, carry, first = 1, b"", True
     while True:
         data = f.read(size)
         if data:
             block = carry + data
-            cut = block.rfind(b"\n") + 1
-            if cut == 0:
-                carry = block
+            cut = block.rfind(b"\n") + 1 or block.rfind(b"\r") + 1
+            if cut == 0 or (cut == len(block) and block[-1:] == b"\r"):
+                carry = block  # no complete line yet (or a CR whose LF may follow)
                 continue
             block, carry = block[:cut], block[cut:]
         elif carry:
-            block, carry = carry.removesuffix(b"\r") + b"\n", b""  # a last line without LF
+            block, carry = carry, b""  # the last line, without terminator
         else:
             return
         if first:
             block, first = block.removeprefix(BOM), False
-        lines = block.replace(b"\r\n", b"\n").split(b"\n")
-        lines.pop()  # after the block's last LF
+        lines = block.splitlines()
         yield line_no, lines, block.isascii()
         line_no += len(lines)
 

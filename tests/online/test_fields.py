@@ -27,8 +27,9 @@ def test_a_number_too_large_for_its_batch_field_is_not_representable():
         to_raw(COUNT, "12345", 4)
 
 
-@pytest.mark.parametrize("typed, raw", [("05/20/2026", "05202026"), ("5/2/2026", "05022026"), ("2026-05-20", "05202026"),
-                                        ("13/45/2026", "13452026"), ("May 20", "May 20"), ("", "")])
+@pytest.mark.parametrize("typed, raw", [("05/20/2026", "05202026"), ("5/2/2026", "05022026"),
+                                        ("2026-05-20", "05202026"), ("13/45/2026", "13452026"), ("May 20", "May 20"),
+                                        ("", "")])
 def test_dates_are_mmddyyyy_in_batch(typed, raw):
     assert to_raw(DATE, typed, 8) == raw
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, replace
 import pytest
 from django.urls import reverse
 
-from core_tables.models import IbcCode
 from tests.batch import helpers as batch
 from transcripts.models import Ibc, Student, Transcript
 from transcripts.online import services as S
@@ -68,7 +67,8 @@ CASES = [
     Case("020", {"career_endorsement": "X9"}, "225"),
     Case("020", {"gee_flag": "Z"}, "218"),
     Case("020", {"gee_flag": "Y", "eoc_ela": "P"}, "234"),
-    Case("020", {"rank_position": "0012", "rank_size": "0010"}, "220", typed={"rank_position": "12", "rank_size": "10"}),
+    Case("020", {"rank_position": "0012", "rank_size": "0010"}, "220",
+         typed={"rank_position": "12", "rank_size": "10"}),
     Case("020", {"diploma_path": ""}, "224"),
     Case("020", {"diploma_path": "ZZ"}, "232"),
     Case("020", {"diploma_path": "C4"}, "231"),

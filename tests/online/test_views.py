@@ -127,7 +127,7 @@ def test_transcripts_are_added_edited_and_deleted_with_history(client, editor, s
     assert str(row.credit_attempted) == "0.50" and row.course_code == "120101"
     edit = client.get(url("edit_transcript", student.pk, row.pk)).content.decode()
     assert 'value="0.50"' in edit  # shown in the online format
-    bad = client.post(url("edit_transcript", student.pk, row.pk), transcript_typed(grade="F"))
+    bad = client.post(url("edit_transcript", student.pk, row.pk), transcript_typed(grade="F", credit_earned="1.00"))
     assert {"311"} <= online_codes(bad)
     assert client.post(url("edit_transcript", student.pk, row.pk), transcript_typed(grade="B")).status_code == 302
     assert Transcript.objects.get(pk=row.pk).grade == "B"
@@ -172,15 +172,16 @@ def test_live_check_reports_the_code_of_the_field_left(client, editor, site, tod
 
 def test_findings_on_other_records_are_named_at_the_top(client, editor, site, today):
     """Batch rejects the whole record set: an edit of the 020 that makes a transcript wrong is refused."""
-    student = add_student(site, registry_student(), today)
+    # Before the 2014 cohort a 5.00 maximum is allowed on any course (314).
+    student = add_student(site, registry_student(), today, grade="12", grade9_entry="2013", diploma_path="C4")
     client.force_login(editor)
-    client.post(url("add_transcript", student.pk), transcript_typed(code="150304", course_type="AP",
-                                                                   grade_point_max="5.00", quality_points="5.00"))
+    client.post(url("add_transcript", student.pk), transcript_typed(grade_point_max="5.00", quality_points="5.00"))
     assert Transcript.objects.filter(student=student).count() == 1
-    response = client.post(url("edit_student", student.pk), student_typed(grade="T9", grade9_entry="2026"))
+    response = client.post(url("edit_student", student.pk), student_typed(grade="12", grade9_entry="2022"))
     html = response.content.decode()
     summary = re.search(r'id="error-summary".*?</div>', html, re.S).group(0)
-    assert "Transcript 2024 150304" in summary and "314 INVALID GRADE POINT MAXIMUM COUNT" in summary
+    assert "Transcript 2024 120101" in summary and "314 INVALID GRADE POINT MAXIMUM COUNT" in summary
+    assert Student.objects.get(pk=student.pk).grade9_entry == 2013
 
 
 # --- permissions and periods ----------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.utils.html import escape
 from core_tables.codes import code_choices
 from core_tables.models import CourseCode, IbcCode, Site, Sponsor, TestVendor
 from transcripts.edits import CATALOG
-from transcripts.records import IBC, NONPUBLIC, PUBLIC, STUDENT, TRANSCRIPT
+from transcripts.records import IBC, PUBLIC, STUDENT, TRANSCRIPT
 
 from .fields import (
     CODE, COUNT, CREDITS, DATE, FIELDS, FLAG, PERSONAL, YEAR, YES_NO, EntryField, entry_fields, field_named,
@@ -248,4 +248,4 @@ class ReassignForm(forms.Form):
 
 
 __all__ = ["StudentForm", "TranscriptForm", "IbcForm", "OverrideForm", "CredentialForm", "ReassignForm",
-           "RecordForm", "source_choices", "finding_text", "NONPUBLIC", "PUBLIC"]
+           "RecordForm", "source_choices", "finding_text", "field_label"]

@@ -34,7 +34,7 @@ from transcripts.recordmap import (
 )
 from uploads.layouts import position_of
 
-from .fields import FIELDS, to_display
+from .fields import FIELDS, FLAG, to_display
 
 SOURCE = "online"
 
@@ -238,19 +238,28 @@ def has_override(student: Student, graduation_date) -> bool:
         student=student, graduation_date=graduation_date).exists()
 
 
-def _log(student: Student, action: str, by: str, source: str = SOURCE, **detail) -> None:
+def log_change(student: Student, action: str, by: str, source: str = SOURCE, **detail) -> None:
+    """One line of the student's change history (who, what, when, how)."""
     StudentChange.objects.create(bssy=student.bssy, sponsor_id=student.sponsor_id, site_id=student.site_id,
                                  state_id=student.state_id, by=by, source=source, action=action, detail=detail)
 
 
 def _changes(record_type: str, before, after) -> dict:
-    """{field: [old, new]} between two records, in the online format."""
+    """{field: [old, new]} between two records, in the online format (flags as Y/N); for a new
+    record, the fields it fills in."""
+    def shown(f, raw):
+        return raw if f.kind == FLAG else str(to_display(f.kind, raw))
+
     out = {}
     for f in FIELDS[record_type]:
-        old = "" if before is None else getattr(before, f.name).strip()
         new = getattr(after, f.name).strip()
+        if before is None:
+            if new and new != "N":
+                out[f.name] = ["", shown(f, new)]
+            continue
+        old = getattr(before, f.name).strip()
         if old != new:
-            out[f.name] = [str(to_display(f.kind, old)), str(to_display(f.kind, new))]
+            out[f.name] = [shown(f, old), shown(f, new)]
     return out
 
 
@@ -315,7 +324,7 @@ def save_student(*, site: Site, bssy: int, raw: dict, by: str, today: dt.date, s
                 detail["override"] = {"reasons": result.grad_reasons, "reason": override}
             if keep_aside:
                 detail["grad_date_removed"] = list(keep_aside)
-            _log(student, "student added" if before is None else "student updated", by, **detail)
+            log_change(student, "student added" if before is None else "student updated", by, **detail)
             _mark_graduate(student, was_graduate, by)
     except IntegrityError:  # the same State ID added twice at once
         return SaveOutcome(findings=[finding(CATALOG["211"], record, "state_id")], line=0)
@@ -351,7 +360,7 @@ def _save_row(student: Student, rs: RecordSet, line: int, *, model, values: dict
         notices = _graduation_after_change(student, result.grad_reasons)
         student.updated_by = by
         student.save()
-        _log(student, f"{label} {'added' if before is None else 'updated'}", by, record=_describe(record),
+        log_change(student, f"{label} {'added' if before is None else 'updated'}", by, record=describe_record(record),
              changes=_changes(record.record_type, before, record),
              **({"grad_date_removed": result.grad_reasons} if notices else {}))
         _mark_graduate(student, was_graduate, by)
@@ -359,7 +368,8 @@ def _save_row(student: Student, rs: RecordSet, line: int, *, model, values: dict
     return SaveOutcome(saved=True, student=student, line=line, notices=notices)
 
 
-def _describe(record) -> str:
+def describe_record(record) -> str:
+    """A short name of a 030 or 050 for messages and the change history."""
     if record.record_type == R.TRANSCRIPT:
         return " ".join(filter(None, (record.course_bssy, record.course_code.strip(), record.part.strip(),
                                       record.semester, record.grade)))
@@ -400,11 +410,31 @@ def delete_row(student: Student, row, *, by: str, today: dt.date) -> SaveOutcome
         student.updated_by = by
         student.save()
         label = "transcript" if record_type == R.TRANSCRIPT else "IBC"
-        _log(student, f"{label} deleted", by, record=_describe(record),
+        log_change(student, f"{label} deleted", by, record=describe_record(record),
              **({"grad_date_removed": reasons} if notices else {}))
         _mark_graduate(student, was_graduate, by)
     recompute([student.pk])
     return SaveOutcome(saved=True, student=student, notices=notices)
+
+
+# --- credentials --------------------------------------------------------------------------------
+
+def add_credential(student: Student, name: str, data: bytes, *, by: str) -> Credential:
+    """Store a Jumpstart credential PDF for the student; raises credentials.CredentialRejected."""
+    from transcripts import credentials as C
+
+    info = C.inspect_pdf(data)
+    path = C.store_pdf(data, bssy=student.bssy, sponsor_code=student.sponsor.code)
+    credential = Credential.objects.create(student=student, path=path, original_name=C.safe_name(name),
+                                           size=info.size, pages=info.pages, sha256=info.sha256, uploaded_by=by)
+    log_change(student, "credential uploaded", by, name=credential.original_name, pages=info.pages)
+    return credential
+
+
+def remove_credential(credential: Credential, *, by: str) -> None:
+    """Take a credential off the student record (the file stays with the audit trail)."""
+    log_change(credential.student, "credential deleted", by, name=credential.original_name)
+    credential.delete()
 
 
 # --- delete all and restore ---------------------------------------------------------------------
@@ -446,7 +476,7 @@ def delete_student(student: Student, *, by: str) -> DeletedStudentSet:
         kept = DeletedStudentSet.objects.create(
             bssy=student.bssy, sponsor_id=student.sponsor_id, site_id=student.site_id, state_id=student.state_id,
             display_name=student.display_name[:40], records=records, deleted_by=by)
-        _log(student, "all records deleted", by, deleted_set=kept.pk, transcripts=len(records["transcripts"]),
+        log_change(student, "all records deleted", by, deleted_set=kept.pk, transcripts=len(records["transcripts"]),
              ibcs=len(records["ibcs"]))
         if was_graduate:
             mark_graduate_change([student.site_id], student.bssy, by=by, source=SOURCE)
@@ -482,7 +512,7 @@ def restore_student(kept: DeletedStudentSet, *, by: str) -> Student:
                 model.objects.filter(pk=obj.pk).update(**{stamp: model._meta.get_field(stamp).to_python(row[stamp])})
         kept.restored_at, kept.restored_by = timezone.now(), by
         kept.save(update_fields=["restored_at", "restored_by"])
-        _log(student, "all records restored", by, source="restore", deleted_set=kept.pk)
+        log_change(student, "all records restored", by, source="restore", deleted_set=kept.pk)
         if is_graduate(student):
             mark_graduate_change([student.site_id], student.bssy, by=by, source="restore")
     recompute([student.pk])
@@ -530,21 +560,22 @@ def reassign_student(source: Student, *, target_site: Site, bssy: int, by: str, 
     with transaction.atomic():
         if move:
             old_site_id, was_graduate = source.site_id, is_graduate(source)
-            _log(source, "reassigned out", by, source="reassignment", to=target_site.code)
+            log_change(source, "reassigned out", by, source="reassignment", to=target_site.code)
             for name, value in values.items():
                 setattr(source, name, value)
             source.save()
             source.ibcs.update(site=target_site.code, local_id=source.local_id)
             student = source
-            _log(student, "reassigned in", by, source="reassignment", **{"from": origin, "moved": True})
+            log_change(student, "reassigned in", by, source="reassignment", **{"from": origin, "moved": True})
             _mark_graduate(student, was_graduate, by, "reassignment", sites=(old_site_id,))
         else:
             student = Student.objects.create(bssy=bssy, sponsor=target_sponsor, state_id=source.state_id, **values)
-            Transcript.objects.bulk_create([Transcript(student=student, **transcript_values(t)) for t in rs.transcripts])
+            Transcript.objects.bulk_create([Transcript(student=student, **transcript_values(t))
+                                            for t in rs.transcripts])
             Ibc.objects.bulk_create([Ibc(student=student, **ibc_values(i)) for i in rs.ibcs])
             Credential.objects.bulk_create([_row_from(Credential, _row_data(c), student=student)
                                             for c in source.credentials.all()])
-            _log(student, "reassigned in", by, source="reassignment", **{"from": origin, "moved": False})
+            log_change(student, "reassigned in", by, source="reassignment", **{"from": origin, "moved": False})
             _mark_graduate(student, False, by, "reassignment")
     recompute([student.pk])
     date = R.graduation_date(rs.student)

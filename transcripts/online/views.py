@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core_tables.models import Site, Sponsor
+from core_tables.models import Sponsor
 from core_tables.periods import period_status
 from sts.accounts import permissions
 from sts.accounts.permissions import Action, PeriodClosed
@@ -57,9 +57,9 @@ def _describe_lines(outcome: S.SaveOutcome, student: Student | None):
     if student is not None:
         rs = S.stored_record_set(student)
         for record in rs.transcripts:
-            labels[record.line] = "Transcript " + S._describe(record)
+            labels[record.line] = "Transcript " + S.describe_record(record)
         for record in rs.ibcs:
-            labels[record.line] = "IBC " + S._describe(record)
+            labels[record.line] = "IBC " + S.describe_record(record)
     labels[0] = "Student record"
 
     def describe(f):
@@ -343,17 +343,10 @@ def credential_upload(request, pk):
     else:
         uploaded = form.cleaned_data["file"]
         try:
-            data = C.read_upload(uploaded)
-            info = C.inspect_pdf(data)
+            S.add_credential(student, uploaded.name, C.read_upload(uploaded), by=request.user.username)
         except C.CredentialRejected as exc:
             messages.error(request, f"The credential was not uploaded: {exc}")
         else:
-            path = C.store_pdf(data, bssy=student.bssy, sponsor_code=student.sponsor.code)
-            Credential.objects.create(student=student, path=path, original_name=C.safe_name(uploaded.name),
-                                      size=info.size, pages=info.pages, sha256=info.sha256,
-                                      uploaded_by=request.user.username)
-            S._log(student, "credential uploaded", request.user.username, name=C.safe_name(uploaded.name),
-                   pages=info.pages)
             messages.success(request, "Credential uploaded.")
     return redirect(reverse("transcripts:student", args=[student.pk]) + "#credentials")
 
@@ -383,8 +376,7 @@ def credential_delete(request, cid):
     if refusal:
         messages.error(request, refusal)
     else:
-        S._log(student, "credential deleted", request.user.username, name=credential.original_name)
-        credential.delete()  # the file stays with the audit trail
+        S.remove_credential(credential, by=request.user.username)
         messages.success(request, "Credential removed.")
     return redirect(reverse("transcripts:student", args=[student.pk]) + "#credentials")
 
