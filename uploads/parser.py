@@ -19,6 +19,7 @@ from typing import BinaryIO, Iterator
 
 BOM = b"\xef\xbb\xbf"
 BLOCK_BYTES = 4 << 20
+MAX_LINE = 1 << 20
 
 
 def decode(raw: bytes) -> str:
@@ -69,8 +70,10 @@ def blocks(f: BinaryIO, size: int = BLOCK_BYTES) -> Iterator[tuple[int, list[byt
             block = carry + data
             cut = block.rfind(b"\n") + 1 or block.rfind(b"\r") + 1
             if cut == 0 or (cut == len(block) and block[-1:] == b"\r"):
-                carry = block  # no complete line yet (or a CR whose LF may follow)
-                continue
+                if len(block) <= MAX_LINE:
+                    carry = block  # no complete line yet (or a CR whose LF may follow)
+                    continue
+                cut = len(block)  # no record is this long: pass it on as a line, memory stays bounded
             block, carry = block[:cut], block[cut:]
         elif carry:
             block, carry = carry, b""  # the last line, without terminator

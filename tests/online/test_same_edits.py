@@ -236,13 +236,82 @@ def test_each_catalog_record_code_of_the_online_fields_is_in_the_matrix():
     """A new edit on a field entered online needs its row here (or a reason it cannot apply)."""
     from transcripts.edits import CATALOG
 
-    covered = {c.expected for c in CASES} | {"326", "513", "350"}
+    covered = {c.expected for c in CASES + NONPUBLIC_CASES} | {"326", "513", "350"}
     not_online = {
         "200", "211", "300",  # record-set composition of a batch file (online: always on file / one 020)
         "201", "202", "213",  # the site is fixed by the page and checked by permissions
-        "203", "204", "205", "206", "207", "227", "U03", "U04", "U05", "U06", "U07", "U08",  # registry-filled (public)
+        "U03", "U04", "U05", "U06", "U07", "U08",  # public demographics come from the registry itself
         "223",  # graduation check: override dialog (test_views)
         "500", "503", "504", "507",  # the 050's head is built from the student
     }
     record_codes = {code for code, e in CATALOG.items() if e.record_type in ("020", "030", "050", "secure_id")}
     assert record_codes - covered - not_online == set()
+
+
+# --- nonpublic: the demographics are entered online, so they are in the matrix too ----------------
+
+NONPUBLIC_CASES = [
+    Case("020", {"first_name": ""}, "203"),
+    Case("020", {"last_name": ""}, "204"),
+    Case("020", {"birth_date": "02302010"}, "205", typed={"birth_date": "02/30/2010"}),
+    Case("020", {"white": "N"}, "206", typed={"white": ""}),
+    Case("020", {"sex": "X"}, "207"),
+    Case("020", {"local_id": "SAME"}, "227"),
+    Case("020", {"state_id": "912345678"}, "U01"),
+    Case("020", {"grade": "07", "grade9_entry": ""}, "208"),
+    Case("030", {"semester": "Q9"}, "304"),
+]
+
+
+def nonpublic_student(state_id, raw):
+    from transcripts.records import StudentRecord
+
+    values = {"bssy": str(BSSY), "sponsor": "N52", "state_id": state_id, "local_id": "NP" + state_id[-4:],
+              "site": "N52001", "first_name": "Marie", "last_name": "Thibodeaux", "birth_date": "02142010",
+              "sex": "F", "grade": "10", "grade9_entry": str(BSSY - 1), "hispanic": "N", "american_indian": "N",
+              "asian": "N", "black": "N", "pacific_islander": "N", "white": "Y", "diploma_path": "TU",
+              "parental_consent": "Y", **raw}
+    if values["local_id"] == "SAME":
+        values["local_id"] = values["state_id"]
+    return StudentRecord(layout="nonpublic", **values)
+
+
+def nonpublic_typed(student):
+    from transcripts.online.fields import display_values, entry_fields
+
+    typed = display_values(student, entry_fields("020", "nonpublic"))
+    return {k: ("on" if v is True else "" if v is False else v) for k, v in typed.items()}
+
+
+def test_nonpublic_demographics_give_the_batch_codes_online(tmp_path, client, make_user, open_period, today):
+    from transcripts.records import TranscriptRecord
+
+    uploader = make_user("EN52UPL", "lea-upload", "N52")
+    cases = [(case, f"{100000001 + i}") for i, case in enumerate(NONPUBLIC_CASES)]
+    records = []
+    for case, state_id in cases:
+        student = nonpublic_student(state_id, case.raw if case.record_type == "020" else {})
+        course = replace(TranscriptRecord(layout="nonpublic", **{
+            k: v for k, v in vars(batch.course(registry_student())).items()
+            if k not in ("layout", "line", "system", "record_type")}), sponsor="N52", state_id=student.state_id,
+            course_sponsor="N52", course_site="N52001", **(case.raw if case.record_type == "030" else {}))
+        records.append([student, course])
+    in_batch = batch_codes(tmp_path, uploader, today, records)
+    client.force_login(make_user("EN52UPD", "lea-update", "N52"))
+    mismatches = []
+    for (case, state_id), (student, _course) in zip(cases, records):
+        if case.record_type == "020":
+            typed = {**nonpublic_typed(student), **case.typed}
+            response = client.post(reverse("transcripts:add_student", args=["N52001"]), typed)
+        else:
+            clean = nonpublic_student(state_id, {})
+            assert client.post(reverse("transcripts:add_student", args=["N52001"]),
+                               nonpublic_typed(clean)).status_code == 302
+            pk = Student.objects.get(state_id=state_id).pk
+            response = client.post(reverse("transcripts:add_transcript", args=[pk]),
+                                   transcript_typed(course_sponsor="N52", course_site="N52001", **case.online))
+        online = online_codes(response)
+        codes = in_batch.get(student.state_id.strip(), set())
+        if case.expected not in codes or case.expected not in online:
+            mismatches.append(f"{case}: batch {sorted(codes)}, online {sorted(online)}")
+    assert not mismatches, "\n".join(mismatches)

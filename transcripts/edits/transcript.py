@@ -7,7 +7,7 @@ what they attempt, more than 0. Earned never exceeds attempted; P and E are whol
 
 from __future__ import annotations
 
-from operator import attrgetter
+from operator import itemgetter
 
 from core_tables.codelists import codes_where
 from transcripts.records import TRANSCRIPT, is_blank, is_digits, year
@@ -202,7 +202,7 @@ def course_site_not_of_sponsor(r, ctx):
     return not is_blank(r.course_site) and not is_blank(r.course_sponsor) and r.course_site[:3] != r.course_sponsor
 
 
-COURSE_TAKEN = attrgetter("course_bssy", "course_code", "part", "semester")
+COURSE_TAKEN = itemgetter("course_bssy", "course_code", "part", "semester")  # of the record's __dict__
 
 
 @edit("326", TRANSCRIPT, None, "DUPLICATE TRANSCRIPT RECORD", scope="set",
@@ -214,7 +214,7 @@ def duplicate_transcript(view):
     Course Name will be used to determine repeated and unique courses"."""
     seen: dict[tuple, list] = {}
     for r in view.transcripts:
-        taken = COURSE_TAKEN(r)
+        taken = COURSE_TAKEN(r.__dict__)
         earlier = seen.get(taken)
         if earlier is None:
             seen[taken] = [r]

@@ -360,9 +360,9 @@ def _save_row(student: Student, rs: RecordSet, line: int, *, model, values: dict
         notices = _graduation_after_change(student, result.grad_reasons)
         student.updated_by = by
         student.save()
-        log_change(student, f"{label} {'added' if before is None else 'updated'}", by, record=describe_record(record),
-             changes=_changes(record.record_type, before, record),
-             **({"grad_date_removed": result.grad_reasons} if notices else {}))
+        log_change(student, f"{label} {'added' if before is None else 'updated'}", by,
+                   record=describe_record(record), changes=_changes(record.record_type, before, record),
+                   **({"grad_date_removed": result.grad_reasons} if notices else {}))
         _mark_graduate(student, was_graduate, by)
     recompute([student.pk])
     return SaveOutcome(saved=True, student=student, line=line, notices=notices)
@@ -411,7 +411,7 @@ def delete_row(student: Student, row, *, by: str, today: dt.date) -> SaveOutcome
         student.save()
         label = "transcript" if record_type == R.TRANSCRIPT else "IBC"
         log_change(student, f"{label} deleted", by, record=describe_record(record),
-             **({"grad_date_removed": reasons} if notices else {}))
+                   **({"grad_date_removed": reasons} if notices else {}))
         _mark_graduate(student, was_graduate, by)
     recompute([student.pk])
     return SaveOutcome(saved=True, student=student, notices=notices)
@@ -476,8 +476,8 @@ def delete_student(student: Student, *, by: str) -> DeletedStudentSet:
         kept = DeletedStudentSet.objects.create(
             bssy=student.bssy, sponsor_id=student.sponsor_id, site_id=student.site_id, state_id=student.state_id,
             display_name=student.display_name[:40], records=records, deleted_by=by)
-        log_change(student, "all records deleted", by, deleted_set=kept.pk, transcripts=len(records["transcripts"]),
-             ibcs=len(records["ibcs"]))
+        log_change(student, "all records deleted", by, deleted_set=kept.pk,
+                   transcripts=len(records["transcripts"]), ibcs=len(records["ibcs"]))
         if was_graduate:
             mark_graduate_change([student.site_id], student.bssy, by=by, source=SOURCE)
         student.delete()  # credential files stay on disk with the audit copy
