@@ -55,3 +55,12 @@ def graduate_sites_on_file(sponsor, bssy, state_ids) -> set:
 
     on_file = Student.objects.filter(sponsor=sponsor, bssy=bssy, state_id__in=list(state_ids))
     return set(graduates(on_file).values_list("site_id", flat=True).distinct())
+
+
+def overridden_dates(sponsor, bssy) -> set:
+    """{(state_id, graduation date)} kept by a graduation override for the sponsor's BSSY: a batch
+    upload of the same graduate and date keeps the date instead of removing it again."""
+    from .models import GraduationOverride
+
+    return set(GraduationOverride.objects.filter(student__sponsor=sponsor, student__bssy=bssy)
+               .values_list("student__state_id", "graduation_date"))

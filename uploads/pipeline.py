@@ -22,7 +22,8 @@ from sts.accounts.permissions import Action
 from transcripts.edits import CATALOG, GRAD_DATE_REMOVAL_REASONS
 from transcripts.models import Student
 from transcripts.progress_store import graduation_checker
-from transcripts.records import link_key
+from transcripts.graduates import overridden_dates
+from transcripts.records import graduation_date, link_key
 from transcripts.reference import ReferenceSnapshot
 from uploads.layouts import format_record
 
@@ -158,7 +159,7 @@ def _process(run, scans, sponsor, *, mode, today, user, progress, source):
     SponsorYearLock.objects.select_for_update().filter(pk=lock.pk).get()
     snapshot = build_snapshot(sponsor.code)
     on_file = frozenset(Student.objects.filter(sponsor=sponsor, bssy=run.bssy).values_list("state_id", flat=True))
-    check = graduation_checker(sponsor.kind, run.bssy)
+    check = _respecting_overrides(graduation_checker(sponsor.kind, run.bssy), overridden_dates(sponsor, run.bssy))
     writer = None if mode == "validate" else StudentWriter(
         sponsor=sponsor, bssy=run.bssy, by=user.username if user else "batch", source=source)
     submitting = _submitting_sites(user, sponsor.code)
@@ -201,6 +202,16 @@ def _process(run, scans, sponsor, *, mode, today, user, progress, source):
         run.loaded_student_ids = writer.loaded_ids
     if progress:
         progress(total_records, total_records)
+
+
+def _respecting_overrides(check, overridden):
+    """The graduation check, except for a graduate whose date an override keeps."""
+    def checked(student, transcripts, ibcs):
+        reasons = check(student, transcripts, ibcs)
+        if reasons and (link_key(student), graduation_date(student)) in overridden:
+            return []
+        return reasons
+    return checked
 
 
 def _record_findings(run, outcome):

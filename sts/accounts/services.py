@@ -1,7 +1,7 @@
 """Provisioning and security-coordinator operations on user IDs."""
 import re
 
-from django.contrib.auth.password_validation import password_changed, validate_password
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -56,12 +56,10 @@ def create_user(user_id, group, password, *, sponsor=None, sites=(), must_change
         user.must_change_password = must_change_password
         user.locked, user.failed_signins = False, 0
         if not same_password:
-            user.set_password(password)
+            user.set_password(password)  # save() records it in the password history
         user.save()
         SiteAccess.objects.filter(user=user).delete()
         SiteAccess.objects.bulk_create([SiteAccess(user=user, site=s) for s in site_objs])
-        if not same_password:
-            password_changed(password, user)
     return user
 
 

@@ -156,3 +156,23 @@ def test_windows_1252_bytes_and_lf_terminators_do_not_crash(tmp_path, coordinato
                  encoding="cp1252")
     run = _upload(path, coordinator, "validate")
     assert run.accepted and run.total == 1
+
+
+def test_an_override_keeps_the_graduation_date_on_reupload(tmp_path, coordinator):
+    from transcripts.models import GraduationOverride
+    import datetime as dt
+
+    sid = registry_student()
+    grad = student_record(sid, grade="12", grade9_entry=str(BSSY - 3), graduation_date="02202026", gee_flag="Y",
+                          fafsa="1")
+    path = write(tmp_path / "g.txt", grad, course(sid))
+    run = _upload(path, coordinator, "partial")
+    assert run.grad_date_removed and run.grad_date_removed[0]["state_id"] == sid.unique_id
+    student = Student.objects.get(state_id=sid.unique_id)
+    assert student.graduation_date is None and student.removed_graduation_date == dt.date(2026, 2, 20)
+    GraduationOverride.objects.create(student=student, graduation_date=dt.date(2026, 2, 20), reason="Appeal granted",
+                                      by="E017ALL", removal_reasons=student.grad_removal_reasons)
+    run = _upload(path, coordinator, "partial")
+    assert not run.grad_date_removed
+    student.refresh_from_db()
+    assert student.graduation_date == dt.date(2026, 2, 20)
