@@ -1,11 +1,10 @@
 """The upload error report as an export (CSV, Excel, PDF), rendered by a worker."""
 from django.core.exceptions import PermissionDenied
 
-from sts.accounts import permissions
-from sts.accounts.permissions import Action
 from sts.exports import Exporter, register
 
 from .models import Upload
+from .queries import may_see_upload
 
 
 @register
@@ -16,8 +15,7 @@ class UploadErrors(Exporter):
         return Upload.objects.select_related("sponsor").get(pk=int(params["upload"]))
 
     def check(self, user, params):
-        upload = self._upload(params)
-        if upload.user_id != user.pk and not (upload.sponsor_id and permissions.can(user, Action.UPLOAD, sponsor=upload.sponsor)):
+        if not may_see_upload(user, self._upload(params)):
             raise PermissionDenied("You may not see this upload's error report.")
 
     def title(self, params):

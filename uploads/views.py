@@ -4,6 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
@@ -18,7 +19,7 @@ from sts.export_views import start_export
 from .files import FileRejected, check_name
 from .forms import UploadForm
 from .models import Upload
-from .queries import uploads_visible_to
+from .queries import may_see_upload, uploads_visible_to
 from .tasks import read_progress
 
 
@@ -80,9 +81,8 @@ def code_label(code):
 
 def _upload_or_404(request, pk):
     job = get_object_or_404(Upload.objects.select_related("sponsor", "user"), pk=pk)
-    if job.user_id != request.user.pk:
-        permissions.require(request.user, Action.UPLOAD, sponsor=job.sponsor) if job.sponsor_id else \
-            permissions.require(request.user, Action.EDIT_REFERENCE)
+    if not may_see_upload(request.user, job):
+        raise PermissionDenied("You may not see this upload.")
     return job
 
 

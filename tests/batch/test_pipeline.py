@@ -176,3 +176,22 @@ def test_an_override_keeps_the_graduation_date_on_reupload(tmp_path, coordinator
     assert not run.grad_date_removed
     student.refresh_from_db()
     assert student.graduation_date == dt.date(2026, 2, 20)
+
+
+def test_error_report_is_visible_to_the_sponsor_only(tmp_path, client, coordinator, make_user):
+    from django.urls import reverse
+    from uploads.tasks import save_run
+
+    sid = registry_student()
+    path = write(tmp_path / "r.txt", student_record(sid), course(sid, semester="Q9"))
+    upload = Upload.objects.create(user=coordinator, mode="validate", original_name="r.txt", stored_path=str(path))
+    save_run(upload, _upload(path, coordinator, "validate"))
+    client.force_login(make_user("E017ALL", "lea-all", "017"))
+    page = client.get(reverse("uploads:detail", args=[upload.pk]))
+    assert page.status_code == 200 and "INVALID SEMESTER CODE" in page.content.decode()
+    error = UploadError.objects.get(upload=upload)
+    fragment = client.get(reverse("uploads:record", args=[upload.pk, error.pk])).content.decode()
+    assert "<mark>Q9</mark>" in fragment  # the field in error, highlighted in the input record
+    client.force_login(make_user("E036ALL", "lea-all", "036"))
+    assert client.get(reverse("uploads:detail", args=[upload.pk])).status_code == 403
+    assert client.post(reverse("uploads:export", args=[upload.pk, "csv"])).status_code == 403
