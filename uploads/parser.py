@@ -57,13 +57,13 @@ def _seekable(f) -> bool:
         return False
 
 
-def blocks(f: BinaryIO, size: int = BLOCK_BYTES) -> Iterator[tuple[int, list[bytes], bool]]:
-    """(number of the block's first line, its lines without terminators, whether the block
-    is all ASCII), from the start of the file. Splitting whole blocks in C keeps the
-    per-line work of the callers' loops small. `bytes.splitlines` also ends a line at a
-    lone CR (old Mac files read as lines; a CR inside a record makes it too short)."""
+def read_blocks(f: BinaryIO, size: int = BLOCK_BYTES) -> Iterator[bytes]:
+    """The file from the start in blocks of whole lines (terminators kept; the last block
+    may end without one), the UTF-8 byte order mark dropped. A line ends at LF, CR LF or a
+    lone CR, as `bytes.splitlines` has it (old Mac files read as lines; a CR inside a
+    record makes it too short)."""
     f.seek(0)
-    line_no, carry, first = 1, b"", True
+    carry, first = b"", True
     while True:
         data = f.read(size)
         if data:
@@ -81,6 +81,16 @@ def blocks(f: BinaryIO, size: int = BLOCK_BYTES) -> Iterator[tuple[int, list[byt
             return
         if first:
             block, first = block.removeprefix(BOM), False
+        if block:
+            yield block
+
+
+def blocks(f: BinaryIO, size: int = BLOCK_BYTES) -> Iterator[tuple[int, list[bytes], bool]]:
+    """(number of the block's first line, its lines without terminators, whether the block
+    is all ASCII). Splitting whole blocks in C keeps the per-line work of the callers'
+    loops small."""
+    line_no = 1
+    for block in read_blocks(f, size):
         lines = block.splitlines()
         yield line_no, lines, block.isascii()
         line_no += len(lines)

@@ -32,7 +32,7 @@ from .loading import StudentWriter
 from .models import SponsorYearLock
 from .validation import iter_students, scan_file
 
-ERROR_ROW_LIMIT = 200_000  # error rows kept per upload; counts stay exact beyond it
+ERROR_ROW_LIMIT = 50_000  # error rows kept per upload (bounded memory); counts stay exact beyond it
 
 
 class NotAccepted(Exception):

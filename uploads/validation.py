@@ -26,6 +26,8 @@ import os
 import tempfile
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+
+import numpy as np
 from typing import BinaryIO, Callable, Iterable, Iterator
 
 from transcripts.edits import EditContext, Finding, assess_student
@@ -34,7 +36,7 @@ from transcripts.records import (
 )
 from transcripts.reference import ReferenceSnapshot
 from uploads.layouts import PARSERS, RECORD_LENGTHS
-from uploads.parser import blocks, decode, opened, raw_lines, text_lines
+from uploads.parser import blocks, decode, opened, raw_lines, read_blocks, text_lines
 
 MAX_FILE_ERRORS = 100  # kept in full; further ones are only counted
 BUCKET_BYTES = 32 << 20  # size of one bucket of a non-contiguous file
@@ -204,76 +206,142 @@ def _scan(scan: FileScan, snapshot: ReferenceSnapshot, bssy: int | None, layout:
     summary = scan.summary
     if not _resolve(summary, snapshot, _identity(scan.file), bssy, layout):
         return
-    layout = summary.layout
-    nonpublic = layout == NONPUBLIC
-    slices = {rt.encode(): state_id_slice(rt, layout) for rt in (STUDENT, TRANSCRIPT, IBC)}
-    linked = {rt.encode(): rt for rt in (STUDENT, TRANSCRIPT, IBC)}
-    want_bssy = f"{summary.bssy:04d}".encode()
-    want_sponsor = summary.sponsor.encode("ascii", "replace")
-    counts = summary.records
-    seen, mask = bytearray(1 << (_BLOOM_BITS - 3)), (1 << _BLOOM_BITS) - 1
-    previous = None  # State ID of the current run of records
-    clean_head, clean_length, clean_type = None, -1, None  # the last clean 020/030 line
-    lines = 0
-    for first_line, block, ascii_block in blocks(scan.file):
-        for line_no, raw in enumerate(block, first_line):
-            # A 020/030 with the header (columns 1-23) and length of the last clean one
-            # passes the same checks and continues the same student: most lines.
-            if len(raw) == clean_length and raw[:23] == clean_head and (ascii_block or raw.isascii()):
-                counts[clean_type] += 1
-                lines += 1
-                continue
-            if not raw or raw.isspace():
-                continue
-            lines += 1
-            clean_head = None
-            # Work on bytes; a line with other characters is decoded and re-encoded one
-            # byte per character ('?' for non-ASCII), so columns stay character columns.
-            text = None if ascii_block or raw.isascii() else decode(raw)
-            line = raw if text is None else text.encode("ascii", "replace")
-            if line[:3] != b"STS":
-                summary.add_error("SYSTEM", f"Line {line_no}: System Indicator (columns 1-3) is {_shown(line[:3])}; "
-                                            f"every record starts with 'STS'.", line_no)
-                continue
-            record_type = linked.get(line[3:6])
-            if record_type is None:
-                summary.add_error("RECORD_TYPE", f"Line {line_no}: Transaction Code (columns 4-6) is "
-                                                 f"{_shown(line[3:6])}; it must be 020, 030 or 050.", line_no)
-                continue
-            counts[record_type] += 1
-            if record_type != IBC:  # a 050's length and BSSY are student-level edits (500, 503)
-                errors = summary.file_error_count
-                if len(line) != RECORD_LENGTHS[record_type]:
-                    summary.add_error("LENGTH", f"Line {line_no}: the {record_type} record is {len(line)} "
-                                                f"characters long; 020 and 030 records are 200.", line_no)
-                    continue
-                if line[6:10] != want_bssy:
-                    summary.add_error("BSSY", f"Line {line_no}: BSSY (columns 7-10) is {_shown(line[6:10])}; the "
-                                              f"upload's BSSY is {summary.bssy}.", line_no)
-                if line[10:13] != want_sponsor:
-                    summary.add_error("SPONSOR", f"Line {line_no}: Sponsor Code (columns 11-13) is "
-                                                 f"{_shown(line[10:13])}; the file's sponsor is "
-                                                 f"{summary.sponsor!r}.", line_no)
-                if summary.file_error_count == errors and text is None:
-                    clean_head, clean_length, clean_type = raw[:23], len(raw), record_type
-            where = slices[line[3:6]]
-            if text is None:
-                key = line[where].strip()
-                if nonpublic and len(key) == 10 and key[:1] == b"0":  # as records.link_key
-                    key = key[1:]
-            else:
-                key = line_key(text, where, layout).encode()
-            if key != previous:  # a new run of records: has this State ID had a run before?
-                previous = key
-                h = hash(key)
-                a, b = h & mask, (h >> 30) & mask
-                if seen[a >> 3] >> (a & 7) & 1 and seen[b >> 3] >> (b & 7) & 1:
-                    summary.contiguous = False
-                seen[a >> 3] |= 1 << (a & 7)
-                seen[b >> 3] |= 1 << (b & 7)
-    summary.lines = lines
-    if not lines:
+    scanner = _Scanner(summary)
+    line_no = 1
+    for block in read_blocks(scan.file):
+        line_no += scanner.block(block, line_no)
+    if not summary.lines:
         summary.add_error("EMPTY", "The file holds no records (it is empty or has only blank lines).")
+
+
+class _Scanner:
+    """File-level checks and the contiguity check, line by line or a block at a time.
+
+    `block` does the checks with numpy over all lines of a block at once; Python only
+    visits the lines where the State ID may change and the lines that are not plain
+    clean records (errors, blank lines, non-ASCII text), which go through `line`."""
+
+    def __init__(self, summary: FileSummary):
+        self.summary = summary
+        self.layout = summary.layout
+        self.nonpublic = self.layout == NONPUBLIC
+        self.want_bssy = f"{summary.bssy:04d}".encode()
+        self.want_sponsor = summary.sponsor.encode("ascii", "replace")
+        self.seen, self.mask = bytearray(1 << (_BLOOM_BITS - 3)), (1 << _BLOOM_BITS) - 1
+        self.previous = None  # State ID of the current run of records
+
+    def run_key(self, key: bytes) -> None:
+        """Note the State ID of a record; a State ID that comes back after another one
+        makes the file non-contiguous (the bit set may say so wrongly, very rarely: that
+        only costs the bucket path)."""
+        if key == self.previous:
+            return
+        self.previous = key
+        h = hash(key)
+        a, b = h & self.mask, (h >> 30) & self.mask
+        seen = self.seen
+        if seen[a >> 3] >> (a & 7) & 1 and seen[b >> 3] >> (b & 7) & 1:
+            self.summary.contiguous = False
+        seen[a >> 3] |= 1 << (a & 7)
+        seen[b >> 3] |= 1 << (b & 7)
+
+    def line(self, line_no: int, raw: bytes) -> None:
+        """Every check on one line (bytes without terminator)."""
+        summary = self.summary
+        if not raw or raw.isspace():
+            return
+        summary.lines += 1
+        # A line with non-ASCII text is decoded and re-encoded one byte per character
+        # ('?' for non-ASCII), so that columns stay character columns.
+        text = None if raw.isascii() else decode(raw)
+        line = raw if text is None else text.encode("ascii", "replace")
+        if line[:3] != b"STS":
+            summary.add_error("SYSTEM", f"Line {line_no}: System Indicator (columns 1-3) is {_shown(line[:3])}; "
+                                        f"every record starts with 'STS'.", line_no)
+            return
+        record_type = _TYPES.get(line[3:6])
+        if record_type is None:
+            summary.add_error("RECORD_TYPE", f"Line {line_no}: Transaction Code (columns 4-6) is "
+                                             f"{_shown(line[3:6])}; it must be 020, 030 or 050.", line_no)
+            return
+        summary.records[record_type] += 1
+        if record_type != IBC:  # a 050's length and BSSY are student-level edits (500, 503)
+            if len(line) != RECORD_LENGTHS[record_type]:
+                summary.add_error("LENGTH", f"Line {line_no}: the {record_type} record is {len(line)} characters "
+                                            f"long; 020 and 030 records are 200.", line_no)
+                return
+            if line[6:10] != self.want_bssy:
+                summary.add_error("BSSY", f"Line {line_no}: BSSY (columns 7-10) is {_shown(line[6:10])}; the "
+                                          f"upload's BSSY is {summary.bssy}.", line_no)
+            if line[10:13] != self.want_sponsor:
+                summary.add_error("SPONSOR", f"Line {line_no}: Sponsor Code (columns 11-13) is "
+                                             f"{_shown(line[10:13])}; the file's sponsor is {summary.sponsor!r}.",
+                                  line_no)
+        where = state_id_slice(record_type, self.layout)
+        self.run_key(line_key(text if text is not None else line.decode("ascii"), where, self.layout).encode())
+
+    def block(self, data: bytes, first_line: int) -> int:
+        """Check a block of whole lines; returns the number of lines in it."""
+        a = np.frombuffer(data, dtype=np.uint8)
+        size = len(a)
+        lf, cr = a == 10, a == 13
+        lone_cr = cr.copy()
+        lone_cr[:-1] &= ~lf[1:]
+        ends = np.flatnonzero(lf | lone_cr)  # each line's terminator (LF of CR LF)
+        starts = np.empty(len(ends) + 1, dtype=np.int64)
+        starts[0], starts[1:] = 0, ends + 1
+        stops = np.append(ends, size)
+        stops[:-1] -= lf[ends] & (ends > 0) & cr[np.maximum(ends - 1, 0)]  # CR of CR LF
+        if starts[-1] == size:  # the block ends with a terminator: no partial last line
+            starts, stops = starts[:-1], stops[:-1]
+        count = len(starts)
+        lengths = stops - starts
+        last = size - 1
+
+        def column(offset: int):
+            return a[np.minimum(starts + offset, last)]
+
+        middle = column(4)
+        is_ibc = middle == ord("5")
+        clean = ((lengths >= 38) & (column(0) == 83) & (column(1) == 84) & (column(2) == 83)
+                 & (column(3) == 48) & (column(5) == 48) & ((middle == 50) | (middle == 51) | is_ibc))
+        header = (lengths == 200)
+        for offset, byte in enumerate(self.want_bssy + self.want_sponsor, start=6):
+            header &= column(offset) == byte
+        clean &= is_ibc | header
+        if not data.isascii():
+            clean[np.searchsorted(starts, np.flatnonzero(a >= 128), side="right") - 1] = False
+        # State ID windows of the clean lines (the 9-digit nonpublic id padded to 10).
+        rows = np.flatnonzero(clean)
+        window = starts[rows] + np.where(is_ibc[rows], 28, 13)
+        keys = a[window[:, None] + np.arange(10)]
+        if self.nonpublic:
+            keys[~is_ibc[rows], 9] = 32
+        changed = np.ones(len(rows), dtype=bool)
+        changed[1:] = (rows[1:] != rows[:-1] + 1) | (keys[1:] != keys[:-1]).any(axis=1)
+        summary = self.summary
+        summary.lines += len(rows)
+        for record_type, digit in ((STUDENT, 50), (TRANSCRIPT, 51), (IBC, 53)):
+            summary.records[record_type] += int(np.count_nonzero(middle[rows] == digit))
+        # Python visits the other lines and the clean lines that start a new State ID, in order.
+        visit = np.flatnonzero(~clean)
+        fresh = rows[changed]
+        fresh_keys = keys[changed]
+        order = np.argsort(np.concatenate((visit, fresh)), kind="stable")
+        for position in order.tolist():
+            if position < len(visit):
+                i = int(visit[position])
+                self.line(first_line + i, data[starts[i]:stops[i]])
+            else:
+                k = position - len(visit)
+                key = fresh_keys[k].tobytes().strip()
+                if self.nonpublic and len(key) == 10 and key[:1] == b"0":  # as records.link_key
+                    key = key[1:]
+                self.run_key(key)
+        return count
+
+
+_TYPES = {rt.encode(): rt for rt in (STUDENT, TRANSCRIPT, IBC)}
 
 
 def _shown(value: bytes) -> str:
@@ -324,19 +392,21 @@ def _runs(scan: FileScan) -> Iterator[tuple[str, list]]:
     """Consecutive records of one State ID. The hot loop of pass 2: decoding, parsing and
     grouping are inlined rather than stacked generators."""
     layout = scan.summary.layout
-    parsers = {rt: PARSERS[rt, layout] for rt in (STUDENT, TRANSCRIPT, IBC)}
+    # Dispatch on the middle digit of the record type (the scan vouched for 020/030/050).
+    by_digit = {ord(rt[1]): PARSERS[rt, layout] for rt in (STUDENT, TRANSCRIPT, IBC)}
+    ibc_parser = by_digit[ord("5")]
     current, group = None, []
     for first_line, block, _ in blocks(scan.file):
         for line_no, raw in enumerate(block, first_line):
-            if not raw or raw.isspace():
+            if not raw or raw[0] != 83:  # blank (anything else starts with "STS" after the scan)
                 continue
             try:
-                text = raw.decode("utf-8")
+                text = raw.decode()
             except UnicodeDecodeError:
                 text = decode(raw)
-            record_type = text[3:6]
-            record = parsers[record_type](text, line_no)
-            key = link_key(record) if record_type == IBC else record.state_id.strip()
+            parse = by_digit[raw[4]]
+            record = parse(text, line_no)
+            key = link_key(record) if parse is ibc_parser else record.state_id.strip()
             if key != current:
                 if group:
                     yield current, group

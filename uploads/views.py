@@ -105,8 +105,10 @@ def detail(request, pk):
     by_code = [(row["code"], row["n"], code_label(row["code"]))
                for row in job.errors.values("code").annotate(n=Count("id")).order_by("code")]
     page = Paginator(errors, 100).get_page(request.GET.get("page"))
+    listed = sum(n for _c, n, _m in by_code)
     return render(request, "uploads/detail.html", {
         "job": job, "page": page, "by_code": by_code, "code": code, "record_type": record_type, "state_id": state_id,
+        "unlisted": max(0, sum(job.error_counts.values()) - listed),
     })
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from operator import itemgetter
 
 from core_tables.codelists import codes_where
-from transcripts.records import TRANSCRIPT, is_blank, is_digits, year
+from transcripts.records import TRANSCRIPT, TranscriptRecord, is_blank, is_digits, year
 
 from .model import edit
 
@@ -127,25 +127,26 @@ def earned_not_attempted_on_pass(r, ctx):
     return r.grade in PASSING and earned is not None and attempted is not None and earned != attempted
 
 
-@edit("314", TRANSCRIPT, "grade_point_max", "INVALID GRADE POINT MAXIMUM COUNT", scope="student",
+@edit("314", TRANSCRIPT, "grade_point_max", "INVALID GRADE POINT MAXIMUM COUNT", scope="set",
       solution="Maximum grade points that can be earned for the course/class with correct values of 3 digits "
                "such as 4.00 or 5.00. In batch it should be 400 or 500. From the 9th graders of 2014-15 on, "
                "only the courses on the 5.0 list may have a maximum above 4.00 (and none above 5.00).")
-def invalid_grade_point_max(r, view):
+def invalid_grade_point_max(view):
     """Not 3 digits; 0 on a graded course (A-D, F); or above 4.00 (5.00 for the 5.0 courses)
-    for a student whose grade 9 entry is 2014 or later (unknown without the 020: not checked)."""
-    if r.grade_point_max == "400":  # the usual maximum: valid for every grade and cohort
-        return False
-    maximum = _number(r.grade_point_max)
-    if maximum is None:
-        return True
-    if maximum == 0:
-        return r.grade in QUALITY_GRADES or r.grade == "F"
+    for a student whose grade 9 entry is 2014 or later (unknown without the 020: not
+    checked). One pass over the student's 030s since the five-point rule needs the 020."""
     entry = view.grade9_entry
-    if entry is None or entry < FIVE_POINT_COHORT or maximum <= 400:
-        return False
-    course = view.ctx.snapshot.course(r.course_code, year(r.course_bssy))
-    return course is not None and (not course.five_point_eligible or maximum > 500)
+    five_point_rule = entry is not None and entry >= FIVE_POINT_COHORT
+    for r in view.transcripts:
+        if r.grade_point_max == "400":  # the usual maximum: valid for every grade and cohort
+            continue
+        maximum = _number(r.grade_point_max)
+        if maximum is None or (maximum == 0 and (r.grade in QUALITY_GRADES or r.grade == "F")):
+            yield r
+        elif five_point_rule and maximum > 400:
+            course = view.ctx.snapshot.course(r.course_code, year(r.course_bssy))
+            if course is not None and (not course.five_point_eligible or maximum > 500):
+                yield r
 
 
 @edit("316", TRANSCRIPT, "waiver", "INVALID CORE CURRICULUM WAIVER FLAG", reads=("waiver",),
@@ -212,16 +213,17 @@ def duplicate_transcript(view):
     """Same course, course BSSY, part and semester. For the course codes that require a
     Transcript Course Name (electives) the name tells courses apart too: "the Transcript
     Course Name will be used to determine repeated and unique courses"."""
-    seen: dict[tuple, list] = {}
+    first: dict[tuple, TranscriptRecord] = {}
+    repeated: dict[tuple, list] = {}
     for r in view.transcripts:
         taken = COURSE_TAKEN(r.__dict__)
-        earlier = seen.get(taken)
-        if earlier is None:
-            seen[taken] = [r]
+        earlier = first.setdefault(taken, r)
+        if earlier is r:
             continue
-        if not _named_apart(r, earlier, view.ctx):
+        others = repeated.setdefault(taken, [earlier])
+        if not _named_apart(r, others, view.ctx):
             yield r
-        earlier.append(r)
+        others.append(r)
 
 
 def _named_apart(r, earlier, ctx) -> bool:
