@@ -123,7 +123,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", 
           {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}}
 
 # Celery: Redis in production; a filesystem broker on a laptop so `make run` needs no server.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://localhost//")
 # A message of a worker that died unacknowledged is redelivered after this many seconds (Redis);
 # it must exceed the longest task, or a running upload is started twice (harmless: it serialises
 # on the sponsor-year lock and is idempotent, but wasteful).

@@ -28,7 +28,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 import numpy as np
-from typing import BinaryIO, Callable, Iterable, Iterator
+from typing import BinaryIO, Callable, Iterator
 
 from transcripts.edits import EditContext, Finding, assess_student
 from transcripts.records import (
@@ -370,8 +370,8 @@ def iter_students(
                           students_on_file=frozenset(students_on_file), graduation_check=graduation_check,
                           sponsor=summary.sponsor)
         groups = _runs(scan) if summary.contiguous else _buckets(scan)
-        for key, records in groups:
-            outcome = _assess(key, records, ctx)
+        for group in groups:
+            outcome = _assess(group, ctx)
             summary.students += 1
             summary.rejected_students += outcome.rejected
             summary.grad_date_removals += bool(outcome.grad_date_reasons) and not outcome.rejected
@@ -380,22 +380,30 @@ def iter_students(
         scan.close()
 
 
-def _records(numbered_lines: Iterable[tuple[int, str]], layout: str):
-    """(link key, record) of each line (the scan has vouched for the record types)."""
-    parsers = {rt: PARSERS[rt, layout] for rt in (STUDENT, TRANSCRIPT, IBC)}
-    for line_no, text in numbered_lines:
-        record = parsers[text[3:6]](text, line_no)
-        yield link_key(record), record
+class _RecordSet:
+    """One State ID's records as read, by type: [020s, 030s, 050s]."""
+
+    __slots__ = ("key", "by_type")
+
+    def __init__(self, key: str):
+        self.key, self.by_type = key, ([], [], [])
+
+    def add(self, record) -> None:
+        self.by_type[_TYPE_INDEX[record.record_type]].append(record)
 
 
-def _runs(scan: FileScan) -> Iterator[tuple[str, list]]:
+_TYPE_INDEX = {STUDENT: 0, TRANSCRIPT: 1, IBC: 2}
+
+
+def _runs(scan: FileScan) -> Iterator[_RecordSet]:
     """Consecutive records of one State ID. The hot loop of pass 2: decoding, parsing and
     grouping are inlined rather than stacked generators."""
     layout = scan.summary.layout
     # Dispatch on the middle digit of the record type (the scan vouched for 020/030/050).
-    by_digit = {ord(rt[1]): PARSERS[rt, layout] for rt in (STUDENT, TRANSCRIPT, IBC)}
-    ibc_parser = by_digit[ord("5")]
-    current, group = None, []
+    by_digit = {ord(rt[1]): (PARSERS[rt, layout], _TYPE_INDEX[rt]) for rt in (STUDENT, TRANSCRIPT, IBC)}
+    ibc = _TYPE_INDEX[IBC]
+    group = _RecordSet(None)
+    current, lists = None, group.by_type
     for first_line, block, _ in blocks(scan.file):
         for line_no, raw in enumerate(block, first_line):
             if not raw or raw[0] != 83:  # blank (anything else starts with "STS" after the scan)
@@ -404,22 +412,24 @@ def _runs(scan: FileScan) -> Iterator[tuple[str, list]]:
                 text = raw.decode()
             except UnicodeDecodeError:
                 text = decode(raw)
-            parse = by_digit[raw[4]]
+            parse, index = by_digit[raw[4]]
             record = parse(text, line_no)
-            key = link_key(record) if parse is ibc_parser else record.state_id.strip()
+            key = link_key(record) if index == ibc else record.state_id.strip()
             if key != current:
-                if group:
-                    yield current, group
-                current, group = key, []
-            group.append(record)
-    if group:
-        yield current, group
+                if current is not None:
+                    yield group
+                group = _RecordSet(key)
+                current, lists = key, group.by_type
+            lists[index].append(record)
+    if current is not None:
+        yield group
 
 
-def _buckets(scan: FileScan) -> Iterator[tuple[str, list]]:
+def _buckets(scan: FileScan) -> Iterator[_RecordSet]:
     """Students of a non-contiguous file: lines are partitioned by State ID into temporary
     bucket files of about BUCKET_BYTES, and each bucket is grouped in memory."""
     layout = scan.summary.layout
+    parsers = {rt: PARSERS[rt, layout] for rt in (STUDENT, TRANSCRIPT, IBC)}
     count = max(1, -(-scan.size // BUCKET_BYTES))
     with ExitStack() as stack:
         buckets = [stack.enter_context(tempfile.TemporaryFile()) for _ in range(count)]
@@ -429,28 +439,24 @@ def _buckets(scan: FileScan) -> Iterator[tuple[str, list]]:
             buckets[hash(key) % count].write(b"%d\t%s\n" % (line_no, text.encode("utf-8")))
         for bucket in buckets:
             bucket.seek(0)
-            students: dict[str, list] = {}
-            numbered = ((int(n), t) for n, _, t in (entry.decode("utf-8")[:-1].partition("\t") for entry in bucket))
-            for key, record in _records(numbered, layout):
-                students.setdefault(key, []).append(record)
-            yield from students.items()
+            students: dict[str, _RecordSet] = {}
+            for entry in bucket:
+                number, _, text = entry.decode("utf-8")[:-1].partition("\t")
+                record = parsers[text[3:6]](text, int(number))
+                key = link_key(record)
+                group = students.get(key)
+                if group is None:
+                    group = students[key] = _RecordSet(key)
+                group.add(record)
+            yield from students.values()
             bucket.close()
 
 
-def _assess(key: str, records: list, ctx: EditContext) -> StudentOutcome:
-    student, duplicates, transcripts, ibcs = None, [], [], []
-    for record in records:
-        record_type = record.record_type
-        if record_type == TRANSCRIPT:
-            transcripts.append(record)
-        elif record_type == IBC:
-            ibcs.append(record)
-        elif student is None:
-            student = record
-        else:
-            duplicates.append(record)
-    verdict = assess_student(student, transcripts, ibcs, ctx, duplicates=duplicates)
-    return StudentOutcome(key, student, transcripts, ibcs, verdict.findings, verdict.grad_date_reasons,
+def _assess(group: _RecordSet, ctx: EditContext) -> StudentOutcome:
+    students, transcripts, ibcs = group.by_type
+    student = students[0] if students else None
+    verdict = assess_student(student, transcripts, ibcs, ctx, duplicates=students[1:])
+    return StudentOutcome(group.key, student, transcripts, ibcs, verdict.findings, verdict.grad_date_reasons,
                           verdict.rejected)
 
 

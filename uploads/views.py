@@ -93,7 +93,10 @@ def detail(request, pk):
     if job.status == "processing":
         job.students_done, job.students_total = read_progress(job)
     if request.headers.get("HX-Request") and request.GET.get("part") == "status":
-        return render(request, "uploads/_status.html", {"job": job})
+        response = render(request, "uploads/_status.html", {"job": job})
+        if job.finished:
+            response["HX-Refresh"] = "true"  # reload once: the full error report replaces the status
+        return response
     errors = job.errors.all()
     code, record_type, state_id = request.GET.get("code", ""), request.GET.get("record_type", ""), request.GET.get("state_id", "").strip()
     if code:

@@ -10,7 +10,7 @@ ranks are unique per student, so the checks reading them run directly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from operator import itemgetter
 from typing import Sequence
 
@@ -58,16 +58,22 @@ class _MemoGroup:
         # Values straight from the record's __dict__ (a third of the cost of attribute
         # access); see memo_key for how they become a key.
         self.values = itemgetter(*self.columns)
+        self.text_only = all(_TEXT_FIELDS.get(c) for c in self.columns)  # 050 `length` is an int
 
     def key(self, record: Record):
-        return memo_key(self.values(record.__dict__), record)
+        values = self.values(record.__dict__)
+        return memo_key(values, len(self.columns)) if self.text_only else values
 
 
-def memo_key(values: tuple, record: Record):
-    """One string for a batch 020/030: their fields are slices of a 200-character line, so
-    they have fixed widths and joining them loses nothing (and hashes once). Online
-    records and 050s (whose lines may be short) keep the tuple."""
-    return "".join(values) if record.line and record.record_type != IBC else values
+SEPARATOR = "\x00"
+_TEXT_FIELDS = {f.name: f.type == "str" for cls in (StudentRecord, TranscriptRecord, IbcRecord) for f in fields(cls)}
+
+
+def memo_key(values: tuple, count: int):
+    """The values joined into one string (hashed once, compared once), or the tuple itself
+    when a value holds the separator (then joining could make two records look alike)."""
+    key = SEPARATOR.join(values)
+    return key if key.count(SEPARATOR) == count - 1 else values
 
 
 @dataclass
@@ -157,17 +163,15 @@ def _run_transcripts(transcripts, ctx: EditContext, view: StudentView, plan: _Pl
     """_run_record for the 030s, unrolled: the hot loop of a batch upload."""
     key = TRANSCRIPT, view.layout
     (grading, course), others, per_student = plan.memo[key], plan.record[key], plan.student[key]
-    grading_values, grading_results = grading.values, grading.results
-    course_values, course_results = course.values, course.results
-    join = "".join
+    grading_values, grading_results, grading_seps = grading.values, grading.results, len(grading.columns) - 1
+    course_values, course_results, course_seps = course.values, course.results, len(course.columns) - 1
+    join = SEPARATOR.join
     for record in transcripts:
         values = record.__dict__
-        if record.line:
-            hits = grading_results.get(join(grading_values(values)))
-            more = course_results.get(join(course_values(values)))
-        else:
-            hits = grading_results.get(grading_values(values))
-            more = course_results.get(course_values(values))
+        key = join(grading_values(values))
+        hits = grading_results.get(key if key.count(SEPARATOR) == grading_seps else grading_values(values))
+        key = join(course_values(values))
+        more = course_results.get(key if key.count(SEPARATOR) == course_seps else course_values(values))
         if hits is None:
             hits = _memo_miss(grading, record, ctx)
         if more is None:
