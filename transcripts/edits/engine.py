@@ -55,25 +55,15 @@ class _MemoGroup:
     results: dict = field(default_factory=dict)
 
     def __post_init__(self):
-        # Values straight from the record's __dict__ (a third of the cost of attribute
-        # access); see memo_key for how they become a key.
+        # Values straight from the record's __dict__ (a third of the cost of attribute access).
         self.values = itemgetter(*self.columns)
-        self.text_only = all(_TEXT_FIELDS.get(c) for c in self.columns)  # 050 `length` is an int
-
-    def key(self, record: Record):
-        values = self.values(record.__dict__)
-        return memo_key(values, len(self.columns)) if self.text_only else values
+        # All-text keys are joined into one string (hashed once, compared once) unless a
+        # value holds the separator, where joining could make two records look alike.
+        self.separators = len(self.columns) - 1 if all(_TEXT_FIELDS.get(c) for c in self.columns) else None
 
 
 SEPARATOR = "\x00"
 _TEXT_FIELDS = {f.name: f.type == "str" for cls in (StudentRecord, TranscriptRecord, IbcRecord) for f in fields(cls)}
-
-
-def memo_key(values: tuple, count: int):
-    """The values joined into one string (hashed once, compared once), or the tuple itself
-    when a value holds the separator (then joining could make two records look alike)."""
-    key = SEPARATOR.join(values)
-    return key if key.count(SEPARATOR) == count - 1 else values
 
 
 @dataclass
@@ -143,56 +133,35 @@ def _span_value(record: Record, start: int, end: int) -> str:
                    if start <= f.start <= end)
 
 
-def _run_record(record: Record, ctx: EditContext, view: StudentView, plan: _Plan, out: list) -> None:
-    key = record.record_type, record.layout
-    for group in plan.memo[key]:
-        hits = group.results.get(group.key(record))
-        if hits is None:
-            hits = _memo_miss(group, record, ctx)
-        for e, hit in hits:
-            out.append(finding(e, record, hit if isinstance(hit, str) else None))
-    for e in plan.record[key]:
-        if hit := e.check(record, ctx):
-            out.append(finding(e, record, hit if isinstance(hit, str) else None))
-    for e in plan.student[key]:
-        if hit := e.check(record, view):
-            out.append(finding(e, record, hit if isinstance(hit, str) else None))
-
-
-def _run_transcripts(transcripts, ctx: EditContext, view: StudentView, plan: _Plan, out: list) -> None:
-    """_run_record for the 030s, unrolled: the hot loop of a batch upload."""
-    key = TRANSCRIPT, view.layout
-    (grading, course), others, per_student = plan.memo[key], plan.record[key], plan.student[key]
-    grading_values, grading_results, grading_seps = grading.values, grading.results, len(grading.columns) - 1
-    course_values, course_results, course_seps = course.values, course.results, len(course.columns) - 1
+def _run_records(records: Sequence[Record], record_type: str, ctx: EditContext, view: StudentView, plan: _Plan,
+                 out: list) -> None:
+    """The record- and student-scope edits over records of one type (the 030s of a batch
+    upload are its hot loop: the memo lookups are inlined)."""
+    key = record_type, view.layout
+    groups = [(g, g.values, g.results, g.separators) for g in plan.memo[key]]
+    plain, per_student = plan.record[key], plan.student[key]
     join = SEPARATOR.join
-    for record in transcripts:
+    for record in records:
         values = record.__dict__
-        key = join(grading_values(values))
-        hits = grading_results.get(key if key.count(SEPARATOR) == grading_seps else grading_values(values))
-        key = join(course_values(values))
-        more = course_results.get(key if key.count(SEPARATOR) == course_seps else course_values(values))
-        if hits is None:
-            hits = _memo_miss(grading, record, ctx)
-        if more is None:
-            more = _memo_miss(course, record, ctx)
-        if hits or more:
-            for e, hit in hits + more:
+        for group, get_values, results, separators in groups:
+            memo_key = get_values(values)
+            if separators is not None:
+                joined = join(memo_key)
+                if joined.count(SEPARATOR) == separators:
+                    memo_key = joined
+            hits = results.get(memo_key)
+            if hits is None:
+                hits = results[memo_key] = tuple((e, hit) for e in group.edits if (hit := e.check(record, ctx)))
+                if len(results) > MEMO_LIMIT:
+                    results.clear()
+            for e, hit in hits:
                 out.append(finding(e, record, hit if isinstance(hit, str) else None))
-        for e in others:
+        for e in plain:
             if hit := e.check(record, ctx):
                 out.append(finding(e, record, hit if isinstance(hit, str) else None))
         for e in per_student:
             if hit := e.check(record, view):
                 out.append(finding(e, record, hit if isinstance(hit, str) else None))
-
-
-def _memo_miss(group: _MemoGroup, record: Record, ctx: EditContext) -> tuple:
-    hits = tuple((e, hit) for e in group.edits if (hit := e.check(record, ctx)))
-    if len(group.results) >= MEMO_LIMIT:
-        group.results.clear()
-    group.results[group.key(record)] = hits
-    return hits
 
 
 def assess_student(
@@ -213,11 +182,9 @@ def assess_student(
     view = StudentView(ctx, link_key(first), student, transcripts, ibcs, duplicates)
     out: list[Finding] = []
     if student is not None:
-        _run_record(student, ctx, view, plan, out)
-    if transcripts:
-        _run_transcripts(transcripts, ctx, view, plan, out)
-    for record in ibcs:
-        _run_record(record, ctx, view, plan, out)
+        _run_records((student,), STUDENT, ctx, view, plan, out)
+    _run_records(transcripts, TRANSCRIPT, ctx, view, plan, out)
+    _run_records(ibcs, IBC, ctx, view, plan, out)
     for e in plan.set[view.layout]:
         out.extend(finding(e, record) for record in e.check(view))
     rejected = any(f.code in plan.rejecting for f in out)
@@ -258,6 +225,6 @@ def check_field(record_type: str, field_name: str, record: Record, ctx: EditCont
     view = StudentView(ctx, link_key(record), record if record_type == STUDENT else None,
                        [record] if record_type == TRANSCRIPT else [], [record] if record_type == IBC else [])
     out: list[Finding] = []
-    _run_record(record, ctx, view, plan, out)
+    _run_records((record,), record_type, ctx, view, plan, out)
     start, _ = position_of(record_type, record.layout, field_name)
     return [f for f in out if f.position is not None and f.position <= start < f.position + f.length]
