@@ -195,11 +195,16 @@ def consent_given(student: StudentRecord) -> bool:
     return student.parental_consent == "Y"
 
 
+# What bytes.strip() strips: the batch scan keys students on bytes, grouping on text; both must
+# agree (str.strip() would also strip \x1c-\x1f and split a student in two).
+ASCII_WHITESPACE = " \t\n\r\x0b\x0c"
+
+
 def link_key(record: Record) -> str:
     """The State ID that links a student's 020, 030 and 050 records (BSSY and sponsor are
     the same for the whole file). A nonpublic 050 may carry the 9-digit id in its 10-column
     field either padded with a space or with a leading zero; both link to the 020's id."""
-    key = record.state_id.strip()
+    key = record.state_id.strip(ASCII_WHITESPACE)
     if record.layout == NONPUBLIC and len(key) == 10 and key[0] == "0":
         return key[1:]
     return key

@@ -32,7 +32,7 @@ from typing import BinaryIO, Callable, Iterator
 
 from transcripts.edits import EditContext, Finding, assess_student
 from transcripts.records import (
-    IBC, NONPUBLIC, PUBLIC, STUDENT, TRANSCRIPT, IbcRecord, StudentRecord, TranscriptRecord, link_key, year,
+    ASCII_WHITESPACE, IBC, NONPUBLIC, PUBLIC, STUDENT, TRANSCRIPT, IbcRecord, StudentRecord, TranscriptRecord, link_key, year,
 )
 from transcripts.reference import ReferenceSnapshot
 from uploads.layouts import PARSERS, RECORD_LENGTHS
@@ -196,7 +196,7 @@ def state_id_slice(record_type: str, layout: str) -> slice | None:
 
 def line_key(text: str, where: slice, layout: str) -> str:
     """The linking State ID of a record's text: records.link_key without parsing the record."""
-    key = text[where].strip()
+    key = text[where].strip(ASCII_WHITESPACE)
     if layout == NONPUBLIC and len(key) == 10 and key[0] == "0":
         return key[1:]
     return key
@@ -204,7 +204,13 @@ def line_key(text: str, where: slice, layout: str) -> str:
 
 def _scan(scan: FileScan, snapshot: ReferenceSnapshot, bssy: int | None, layout: str | None) -> None:
     summary = scan.summary
-    if not _resolve(summary, snapshot, _identity(scan.file), bssy, layout):
+    identity = _identity(scan.file)
+    if identity is None and (first := next(text_lines(scan.file), None)) is not None:
+        line_no, text = first
+        summary.add_error("SYSTEM", f"Line {line_no}: System Indicator (columns 1-3) must be 'STS', not "
+                                    f"{text[:3]!r}: no line of the file is an STS record.", line_no)
+        return
+    if not _resolve(summary, snapshot, identity, bssy, layout):
         return
     scanner = _Scanner(summary)
     line_no = 1

@@ -135,8 +135,6 @@ def test_bssy_defaults_to_the_files_own():
     assert summary.ok and summary.bssy == samples.BSSY and outcomes[0].findings == []
 
 
-@pytest.mark.xfail(strict=True, reason="a file whose lines all lack the STS system indicator is reported "
-                                       "as EMPTY ('empty or only blank lines'), not SYSTEM")
 def test_file_without_any_sts_line_is_a_system_error():
     lines = ["sts" + line[3:] for line in text_lines()]
     summary, _ = validate(file_of(lines))
@@ -283,9 +281,6 @@ def _nonpublic_pair() -> tuple[list[str], list[str]]:
     return first, second
 
 
-@pytest.mark.xfail(strict=True, reason="the file scan keys contiguity on bytes.strip() (ASCII space, tab, CR, LF, "
-                                       "VT, FF) while grouping (_runs, link_key) uses str.strip(), which also strips "
-                                       "\\x1c-\\x1f: the scan calls the file contiguous and _runs splits the student")
 def test_050_id_padded_with_a_control_character_groups_the_same_in_any_order():
     first, second = _nonpublic_pair()
     first[-1] = with_columns(first[-1], 29, "\x1c123456789")  # the 050's id field, columns 29-38
