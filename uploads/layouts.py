@@ -188,14 +188,14 @@ def data_fields(record_type: str, layout: str) -> tuple[Field, ...]:
     return tuple(f for f in LAYOUTS[record_type, layout] if f.name != FILLER)
 
 
-_POSITIONS = {
+POSITIONS = {  # (record type, layout, field) -> (1-based start, length)
     (rt, lay, f.name): (f.start, f.length) for (rt, lay), fs in LAYOUTS.items() for f in fs if f.name != FILLER
 }
 
 
 def position_of(record_type: str, layout: str, field_name: str) -> tuple[int, int]:
     """(1-based start, length) of a field; KeyError for a field the layout does not have."""
-    return _POSITIONS[record_type, layout, field_name]
+    return POSITIONS[record_type, layout, field_name]
 
 
 def _parser(record_type: str, layout: str):

@@ -29,10 +29,6 @@ def decode(raw: bytes) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
-def is_blank(raw: bytes) -> bool:
-    return not raw or raw.isspace()
-
-
 @contextmanager
 def opened(source: str | os.PathLike | BinaryIO) -> Iterator[BinaryIO]:
     """A seekable binary file for a path or a file object; a file object that cannot seek

@@ -4,6 +4,8 @@
    guide's "global problems" (no records, system indicator, transaction code, 020/030
    length, one BSSY, one sponsor) and whether each student's records are contiguous. Any
    FileError rejects the whole file, so no student is reported before the scan is over.
+   The checks run with numpy over blocks of lines; Python only looks at the lines that
+   change student or are not clean records.
 2. `iter_students` reads it again, parses the records, groups each student's 020, 030s and
    050s (linked by State ID; BSSY and sponsor are one per file) and runs the edit catalog
    on the group. Contiguous files are grouped on the fly; otherwise the lines are first
@@ -26,13 +28,14 @@ import os
 import tempfile
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from typing import BinaryIO, Callable, Iterator
 
 import numpy as np
-from typing import BinaryIO, Callable, Iterator
 
 from transcripts.edits import EditContext, Finding, assess_student
 from transcripts.records import (
-    ASCII_WHITESPACE, IBC, NONPUBLIC, PUBLIC, STUDENT, TRANSCRIPT, IbcRecord, StudentRecord, TranscriptRecord, link_key, year,
+    ASCII_WHITESPACE, IBC, NONPUBLIC, PUBLIC, STUDENT, TRANSCRIPT, IbcRecord, StudentRecord, TranscriptRecord,
+    link_key, year,
 )
 from transcripts.reference import ReferenceSnapshot
 from uploads.layouts import PARSERS, RECORD_LENGTHS
@@ -420,7 +423,7 @@ def _runs(scan: FileScan) -> Iterator[_RecordSet]:
                 text = decode(raw)
             parse, index = by_digit[raw[4]]
             record = parse(text, line_no)
-            key = link_key(record) if index == ibc else record.state_id.strip()
+            key = link_key(record) if index == ibc else record.state_id.strip(ASCII_WHITESPACE)  # as link_key
             if key != current:
                 if current is not None:
                     yield group

@@ -17,7 +17,7 @@ from typing import Sequence
 from transcripts.records import (
     EOC_FIELDS, IBC, LAYOUTS, RACE_FIELDS, STUDENT, TRANSCRIPT, IbcRecord, Record, StudentRecord, TranscriptRecord,
 )
-from uploads.layouts import position_of
+from uploads.layouts import POSITIONS, position_of
 
 from .model import REJECT, Edit, EditContext, Finding, StudentView, link_key
 
@@ -116,9 +116,11 @@ def finding(edit: Edit, record: Record, field_name: str | None = None) -> Findin
     position = length = None
     value = ""
     if name is not None:
-        position, length = position_of(record.record_type, record.layout, name)
+        # A field the record's layout lacks (a public-only field set on a nonpublic record
+        # built online) is reported without a position.
+        position, length = POSITIONS.get((record.record_type, record.layout, name), (None, None))
         value = getattr(record, name)
-        if edit.through and name == edit.field:
+        if edit.through and name == edit.field and position is not None:
             end, end_length = position_of(record.record_type, record.layout, edit.through)
             length = end + end_length - position
             value = _span_value(record, position, end)
@@ -154,14 +156,14 @@ def _run_records(records: Sequence[Record], record_type: str, ctx: EditContext, 
                 hits = results[memo_key] = tuple((e, hit) for e in group.edits if (hit := e.check(record, ctx)))
                 if len(results) > MEMO_LIMIT:
                     results.clear()
-            for e, hit in hits:
-                out.append(finding(e, record, hit if isinstance(hit, str) else None))
-        for e in plain:
-            if hit := e.check(record, ctx):
-                out.append(finding(e, record, hit if isinstance(hit, str) else None))
-        for e in per_student:
-            if hit := e.check(record, view):
-                out.append(finding(e, record, hit if isinstance(hit, str) else None))
+            if hits:
+                out.extend(finding(e, record, hit if isinstance(hit, str) else None) for e, hit in hits)
+        if plain:
+            out.extend(finding(e, record, hit if isinstance(hit, str) else None)
+                       for e in plain if (hit := e.check(record, ctx)))
+        if per_student:
+            out.extend(finding(e, record, hit if isinstance(hit, str) else None)
+                       for e in per_student if (hit := e.check(record, view)))
 
 
 def assess_student(

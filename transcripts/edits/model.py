@@ -7,8 +7,10 @@ endorsement of edit 221). Scopes:
 
 - record:  check(record, ctx) reads only the record and the run's context (memoisable);
 - student: check(record, view) also needs the student's other records or the registry;
-- set:     check(view) -> records in error, for edits about the record set (200, 211, 300, 326, 513);
-- file:    no check here; the batch scan raises these as FileError (uploads.validation).
+- set:     check(view) -> records in error, for edits about the record set (200, 211, 300, 326, 513)
+           and for 314, whose five-point rule needs the 020's grade 9 entry;
+- graduation: no check; reported from the injected graduation check's removal reason (223);
+- file:    no check here; the batch scan reports these as FileError (uploads.validation).
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Sequence
 
-from transcripts.records import IbcRecord, Record, StudentRecord, TranscriptRecord, link_key, year
+from transcripts.records import IbcRecord, StudentRecord, TranscriptRecord, link_key, year
 from transcripts.reference import ReferenceSnapshot, SecureIdRef
 
 REJECT = "reject"
@@ -128,15 +130,7 @@ def declare(code: str, record_type: str, message: str, *, solution: str, **optio
     edit(code, record_type, None, message, solution=solution, scope="file", **options)(None)
 
 
-def records_of(view: StudentView) -> Iterable[Record]:
-    if view.student is not None:
-        yield view.student
-    yield from view.duplicates
-    yield from view.transcripts
-    yield from view.ibcs
-
-
 __all__ = [
     "Edit", "Finding", "EditContext", "StudentView", "REGISTRY", "REJECT", "REMOVE_GRAD_DATE",
-    "edit", "declare", "records_of", "link_key",
+    "edit", "declare", "link_key",
 ]

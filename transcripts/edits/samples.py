@@ -112,5 +112,6 @@ def file_bytes(records, terminator: str = TERMINATOR, encoding: str = "utf-8") -
     return "".join(format_record(r) + terminator for r in records).encode(encoding)
 
 
-def with_state_id(record: Record, state_id: str) -> Record:
-    return replace(record, state_id=state_id)
+def changed(record: Record, **changes) -> Record:
+    """The record with some fields changed, as a parsed file line would hold it."""
+    return normalised(replace(record, **changes))

@@ -7,7 +7,7 @@ what they attempt, more than 0. Earned never exceeds attempted; P and E are whol
 
 from __future__ import annotations
 
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
 from core_tables.codelists import codes_where
 from transcripts.records import TRANSCRIPT, TranscriptRecord, is_blank, is_digits, year
@@ -137,8 +137,11 @@ def invalid_grade_point_max(view):
     checked). One pass over the student's 030s since the five-point rule needs the 020."""
     entry = view.grade9_entry
     five_point_rule = entry is not None and entry >= FIVE_POINT_COHORT
-    for r in view.transcripts:
-        if r.grade_point_max == "400":  # the usual maximum: valid for every grade and cohort
+    transcripts = view.transcripts
+    if set(map(GRADE_POINT_MAX, transcripts)) <= USUAL_MAXIMUM:  # the common case, tested in C
+        return
+    for r in transcripts:
+        if r.grade_point_max == "400":  # valid for every grade and cohort
             continue
         maximum = _number(r.grade_point_max)
         if maximum is None or (maximum == 0 and (r.grade in QUALITY_GRADES or r.grade == "F")):
@@ -147,6 +150,10 @@ def invalid_grade_point_max(view):
             course = view.ctx.snapshot.course(r.course_code, year(r.course_bssy))
             if course is not None and (not course.five_point_eligible or maximum > 500):
                 yield r
+
+
+GRADE_POINT_MAX = attrgetter("grade_point_max")
+USUAL_MAXIMUM = frozenset({"400"})
 
 
 @edit("316", TRANSCRIPT, "waiver", "INVALID CORE CURRICULUM WAIVER FLAG", reads=("waiver",),
@@ -204,6 +211,7 @@ def course_site_not_of_sponsor(r, ctx):
 
 
 COURSE_TAKEN = itemgetter("course_bssy", "course_code", "part", "semester")  # of the record's __dict__
+RECORD_VALUES = attrgetter("__dict__")
 
 
 @edit("326", TRANSCRIPT, None, "DUPLICATE TRANSCRIPT RECORD", scope="set",
@@ -213,14 +221,17 @@ def duplicate_transcript(view):
     """Same course, course BSSY, part and semester. For the course codes that require a
     Transcript Course Name (electives) the name tells courses apart too: "the Transcript
     Course Name will be used to determine repeated and unique courses"."""
+    transcripts = view.transcripts
+    taken = list(map(COURSE_TAKEN, map(RECORD_VALUES, transcripts)))
+    if len(set(taken)) == len(taken):  # no course taken twice: the common case, tested in C
+        return
     first: dict[tuple, TranscriptRecord] = {}
     repeated: dict[tuple, list] = {}
-    for r in view.transcripts:
-        taken = COURSE_TAKEN(r.__dict__)
-        earlier = first.setdefault(taken, r)
+    for r, course in zip(transcripts, taken):
+        earlier = first.setdefault(course, r)
         if earlier is r:
             continue
-        others = repeated.setdefault(taken, [earlier])
+        others = repeated.setdefault(course, [earlier])
         if not _named_apart(r, others, view.ctx):
             yield r
         others.append(r)
