@@ -39,7 +39,8 @@ def main():
     report = ROOT / "docs" / "benchmarks.md"
     header = (f"# Benchmarks\n\nWritten by `make bench` on {dt.date.today():%Y-%m-%d}.\n\nMachine: {machine()}\n\n"
               "Speed and memory are measured here, never asserted in tests.\n\n")
-    report.write_text(header + "\n".join(sections))
+    notes = (ROOT / "bench" / "notes.md").read_text()
+    report.write_text(header + "\n".join(sections) + "\n" + notes)
     print(f"wrote {report}")
 
 
