@@ -46,15 +46,16 @@ class StudentWriter:
             return
         batch, self.pending = self.pending, []
         with_020 = [(st, tr, ib, gr) for st, tr, ib, gr in batch if st is not None]
-        # Graduates before or after this batch: their sites need recertification (issue 5, item 10).
-        graduate_sites = graduate_sites_on_file(self.sponsor, self.bssy, [self._key(item) for item in batch]) | {
-            self.site_ids[st.site.strip()] for st, _t, _i, _g in with_020 if R.is_graduate(st)}
         keys = [self._key(item) for item in batch]
+        # Graduates before or after this batch: their sites need recertification (issue 5, item 10).
+        graduate_sites = graduate_sites_on_file(self.sponsor, self.bssy, keys) | {
+            self.site_ids[st.site.strip()] for st, _t, _i, _g in with_020 if R.is_graduate(st)}
         ids = self._upsert_students(with_020)
+        site_of = {R.link_key(st): self.site_ids[st.site.strip()] for st, _t, _i, _g in with_020}
         missing = [k for k in keys if k not in ids]  # partial updates without a 020: on file already
-        if missing:
-            ids.update(Student.objects.filter(sponsor=self.sponsor, bssy=self.bssy, state_id__in=missing)
-                       .values_list("state_id", "id"))
+        for state_id, pk, site_id in Student.objects.filter(
+                sponsor=self.sponsor, bssy=self.bssy, state_id__in=missing).values_list("state_id", "id", "site_id"):
+            ids[state_id], site_of[state_id] = pk, site_id
         # A student whose 020 is in the file replaces everything; a partial update without the
         # 020 replaces the record types it sends (docs/decisions.md).
         replace_030 = [ids[k] for k, (st, tr, _i, _g) in zip(keys, batch) if st is not None or tr]
@@ -69,7 +70,7 @@ class StudentWriter:
         self._insert(Ibc, IBC_COLUMNS, ibc_rows)
         now = timezone.now()
         self._insert(StudentChange, CHANGE_COLUMNS, [
-            {"bssy": self.bssy, "sponsor_id": self.sponsor.pk, "site_id": self._site_of(item, ids[k]), "state_id": k,
+            {"bssy": self.bssy, "sponsor_id": self.sponsor.pk, "site_id": site_of[k], "state_id": k,
              "at": now, "by": self.by, "source": self.source, "action": "replaced by batch",
              "detail": {"030": len(item[1]), "050": len(item[2]),
                         **({"grad_date_removed": list(item[3])} if item[3] else {})}}
@@ -83,11 +84,6 @@ class StudentWriter:
     def _key(self, item):
         student, transcripts, ibcs, _ = item
         return R.link_key(student or (transcripts or ibcs)[0])
-
-    def _site_of(self, item, student_id):
-        if item[0] is not None:
-            return self.site_ids[item[0].site.strip()]
-        return Student.objects.filter(pk=student_id).values_list("site_id", flat=True).get()
 
     def _upsert_students(self, items):
         """Insert or update the 020s of a batch; {state_id: id}. PostgreSQL: COPY into a staging

@@ -61,12 +61,11 @@ class Run:
     loaded_student_ids: list = field(default_factory=list)
 
     def as_json(self, with_errors=True):
-        out = {"accepted": self.accepted, "file_errors": self.file_errors,
+        return {"accepted": self.accepted, "file_errors": self.file_errors,
                "students": {"total": self.total, "loaded": self.loaded, "rejected": self.rejected},
                "errors": [{k: e[k] for k in ("line", "record_type", "state_id", "code", "position", "value", "message")}
                           for e in self.errors] if with_errors else [],
                "grad_date_removed": self.grad_date_removed}
-        return out
 
 
 def run_pipeline(path, original_name, *, mode, bssy=None, today=None, user=None, progress=None, source="batch"):
@@ -98,7 +97,7 @@ def run_pipeline(path, original_name, *, mode, bssy=None, today=None, user=None,
             if problems:
                 return _reject(run, problems)
             run.sponsor, run.bssy = sponsors.pop(), bssys.pop()
-            problems = _permission_problems(user, run.sponsor, run.bssy, mode, today)
+            problems = _permission_problems(user, run.sponsor, run.bssy, today)
             if problems:
                 return _reject(run, problems)
             sponsor = Sponsor.objects.get(code=run.sponsor)
@@ -134,7 +133,7 @@ def _extract(path, original_name, workdir):
     return out
 
 
-def _permission_problems(user, sponsor_code, bssy, mode, today):
+def _permission_problems(user, sponsor_code, bssy, today):
     problems = []
     if user is not None and not permissions.can(user, Action.UPLOAD, sponsor=sponsor_code):
         problems.append({"code": "SPONSOR", "message": f"User {user.username} may not submit for sponsor {sponsor_code}."})

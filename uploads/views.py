@@ -1,8 +1,5 @@
-import hashlib
-from pathlib import Path
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -20,13 +17,8 @@ from .files import FileRejected, check_name
 from .forms import UploadForm
 from .models import Upload
 from .queries import may_see_upload, uploads_visible_to
+from .storage import store_upload
 from .tasks import read_progress
-
-
-def storage_dir(upload_id):
-    path = Path(settings.PRIVATE_MEDIA_ROOT) / "uploads" / str(upload_id)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 @login_required
@@ -54,16 +46,7 @@ def _store_and_queue(user, name, incoming, data):
     from .tasks import process_upload
 
     with transaction.atomic():
-        job = Upload.objects.create(user=user, mode=data["mode"], bssy=data["bssy"], original_name=name,
-                                    size=incoming.size, stored_path="")
-        path = storage_dir(job.pk) / name
-        digest = hashlib.sha256()
-        with open(path, "wb") as out:
-            for chunk in incoming.chunks():
-                digest.update(chunk)
-                out.write(chunk)
-        job.stored_path, job.sha256 = str(path), digest.hexdigest()
-        job.save(update_fields=["stored_path", "sha256"])
+        job = store_upload(user, name, incoming.chunks(), mode=data["mode"], bssy=data["bssy"])
         transaction.on_commit(lambda: process_upload.delay(job.pk))
     return job
 

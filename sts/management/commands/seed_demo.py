@@ -1,5 +1,4 @@
 import io
-import shutil
 
 from django.conf import settings
 from django.core.management import call_command
@@ -11,7 +10,6 @@ from sts.accounts.models import User
 from sts.accounts.services import create_user
 from sts.demo import DEMO_BATCHES, DEMO_BSSY, DEMO_PASSWORD, DEMO_USERS, demo_period
 from transcripts.models import Student
-from uploads.models import Upload
 
 
 class Command(BaseCommand):
@@ -36,8 +34,8 @@ class Command(BaseCommand):
         """Demo students arrive the way an LEA's do: a generated SIS file through the upload pipeline."""
         if Student.objects.filter(sponsor__code=sponsor, bssy=DEMO_BSSY).exists():
             return
+        from uploads.storage import file_chunks, store_upload
         from uploads.tasks import run_upload
-        from uploads.views import storage_dir
 
         name = f"demo{sponsor}{DEMO_BSSY}.txt"
         generated = settings.VAR_DIR / "generated" / name
@@ -45,12 +43,7 @@ class Command(BaseCommand):
                      "--error-rate", str(error_rate), "--bssy", str(DEMO_BSSY), "--out", str(generated),
                      stdout=io.StringIO(), stderr=io.StringIO())
         user = User.objects.get(username=user_id)
-        upload = Upload.objects.create(user=user, mode="partial", bssy=DEMO_BSSY, original_name=name,
-                                       size=generated.stat().st_size, stored_path="")
-        stored = storage_dir(upload.pk) / name
-        shutil.copyfile(generated, stored)
-        upload.stored_path = str(stored)
-        upload.save(update_fields=["stored_path"])
+        upload = store_upload(user, name, file_chunks(generated), mode="partial", bssy=DEMO_BSSY)
         run = run_upload(upload, synchronous=True)
         self.stdout.write(f"Demo upload {upload.pk} for {sponsor}: {run.total} students, {run.loaded} loaded, "
                           f"{run.rejected} with errors, {len(run.grad_date_removed)} graduation dates removed.")

@@ -1,14 +1,11 @@
-import shutil
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from sts.accounts.models import User
 from sts.accounts.permissions import Action, can
-from uploads.files import FileRejected, check_name
-from uploads.models import Upload
+from uploads.storage import file_chunks, store_upload
 from uploads.tasks import run_upload
-from uploads.views import storage_dir
 
 from ._common import dump, parse_today
 
@@ -33,17 +30,8 @@ class Command(BaseCommand):
             raise CommandError(f"No user {user}.")
         if not can(account, Action.UPLOAD):
             raise CommandError(f"User {account.username} may not upload.")
-        try:
-            name = check_name(path.name)
-        except FileRejected:
-            name = "upload.txt" if path.suffix.lower() != ".zip" else "upload.zip"  # the pipeline reports the real name
-        # Recorded like a browser upload, so View Uploads lists it with its error report.
-        upload = Upload.objects.create(user=account, mode=mode, bssy=bssy, original_name=name,
-                                       size=path.stat().st_size, stored_path="", today=parse_today(today))
-        stored = storage_dir(upload.pk) / name
-        shutil.copyfile(path, stored)
-        upload.stored_path = str(stored)
-        upload.save(update_fields=["stored_path"])
-        upload.original_name = path.name  # name checks apply to what the user sent
+        # Recorded like a browser upload, so View Uploads lists it with its error report; the
+        # pipeline checks the name (letters and digits) and reports it like the Upload screen does.
+        upload = store_upload(account, path.name, file_chunks(path), mode=mode, bssy=bssy, today=parse_today(today))
         run = run_upload(upload, synchronous=True)
         dump(self, run.as_json())
