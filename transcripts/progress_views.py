@@ -115,7 +115,7 @@ def progress_display(result: ProgressResult) -> dict:
 def student_progress(request, pk):
     """Core Progress: the stored result, or with ?path=XX the what-if result (never saved)."""
     student = get_object_or_404(Student.objects.select_related("site", "sponsor"), pk=pk)
-    permissions.require(request.user, Action.VIEW, site=student.site)
+    permissions.require_student(request.user, student)
     paths = what_if_paths(student)
     declared = student.diploma_path.strip()
     path = request.GET.get("path", "").strip().upper()

@@ -1,15 +1,14 @@
 """Named queries other apps and the shell use; each is scoped by `permissions`."""
 from django.db.models import Count, Q
 
-from sts.accounts.permissions import Action, can, sites_for
+from sts.accounts.permissions import Action, scope_students, sites_for
 
 from .models import Student
 
 
 def find_student(user, state_id, bssy):
     """The student with `state_id` in `bssy` at a site `user` may view, or None."""
-    candidates = Student.objects.filter(state_id=state_id, bssy=bssy).select_related("site")
-    return next((s for s in candidates if can(user, Action.VIEW, site=s.site)), None)
+    return scope_students(user, Student.objects.filter(state_id=state_id, bssy=bssy)).select_related("site").first()
 
 
 def site_list(user, bssy):

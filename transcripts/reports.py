@@ -7,7 +7,7 @@ yields a header and rows; the report pages show the same rows.
 """
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from django.core.exceptions import BadRequest, PermissionDenied
@@ -22,7 +22,6 @@ from sts.exports import Exporter, register
 from .models import Student, Transcript
 from .progress.partnumbers import part_number_findings
 from .progress.rank import class_rank
-from .progress.result import rounded_gpa
 from .progress_store import course_of, load_core_tables
 
 
@@ -85,12 +84,16 @@ def _grade_order(grade: str) -> int:
     return order.index(grade) if grade in order else len(order)
 
 
-def _percent(value) -> str:
-    return "" if value is None else f"{value:.2f}"
+HUNDREDTH, THOUSANDTH = Decimal("0.01"), Decimal("0.001")
 
 
-def _gpa(value) -> str:
-    return "" if value is None else f"{value:.3f}"
+def _percent(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+
+
+def _gpa(value) -> Decimal | None:
+    """A GPA as a number with its 3 places (stays a number in Excel, prints 3.500)."""
+    return None if value is None else Decimal(str(value)).quantize(THOUSANDTH, rounding=ROUND_HALF_UP)
 
 
 class RankedStudent(NamedTuple):
@@ -131,10 +134,9 @@ class OverallGpaReport(SiteExporter):
                 _grade_order(line[0].grade), line[0].grade, line[1].class_rank is None, line[1].class_rank or 0,
                 line[0].last_name, line[0].first_name, line[0].state_id)):
             yield [site.sponsor.code, site.code, s.grade, s.state_id, f"{s.last_name}, {s.first_name}".strip(", "),
-                   _gpa(rounded_gpa(s.gpa)),
-                   rank.class_rank or "", rank.class_size or "", _percent(rank.class_percent),
-                   rank.grad_rank or "", rank.grad_size or "", _percent(rank.grad_percent),
-                   s.graduation_date.strftime("%m/%d/%Y") if s.graduation_date else ""]
+                   _gpa(s.gpa),
+                   rank.class_rank, rank.class_size, _percent(rank.class_percent),
+                   rank.grad_rank, rank.grad_size, _percent(rank.grad_percent), s.graduation_date]
 
 
 @register
@@ -161,7 +163,11 @@ class PartNumberReport(SiteExporter):
                 state_name = tables.courses[f.course_code].name if f.course_code in tables.courses else ""
                 yield [student.state_id, student.display_name, student.grade, f.condition, f.message, f.course_code,
                        f.course_name or state_name, f.course_bssy, f.part, t.semester, t.grade,
-                       f"{f.credit_attempted:.2f}", t.course_type]
+                       Decimal(str(f.credit_attempted)).quantize(HUNDREDTH), t.course_type]
+
+
+def _tenths(value) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.1"))
 
 
 @register
@@ -190,7 +196,7 @@ class ReferenceTablesReport(Exporter):
         yield self.HEADER
         for sc in cohort_set_courses(_bssy(params), params.get("curriculum") or None).iterator(chunk_size=2000):
             cat, cur = sc.category, sc.category.curriculum
-            yield [cur.code, cur.name, cat.code, cat.description, f"{cat.units_required:.1f}", sc.set_code,
-                   sc.course.code, sc.course.name, f"{sc.units_allowed:.1f}", f"{sc.units_required:.1f}",
-                   sc.effective_grad_bssy, sc.expiration_grad_bssy or ""]
+            yield [cur.code, cur.name, cat.code, cat.description, _tenths(cat.units_required), sc.set_code,
+                   sc.course.code, sc.course.name, _tenths(sc.units_allowed), _tenths(sc.units_required),
+                   sc.effective_grad_bssy, sc.expiration_grad_bssy]
 

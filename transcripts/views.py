@@ -22,8 +22,11 @@ def site_list(request):
 @login_required
 def student_list(request, site_code):
     site = permissions.site_or_404(request.user, site_code, Action.VIEW)
-    students = Student.objects.filter(site=site, bssy=request.bssy).select_related("progress").annotate(
+    at_site = Student.objects.filter(site=site, bssy=request.bssy)
+    students = permissions.scope_students(request.user, at_site).select_related("progress").annotate(
         ibc_count=Count("ibcs"))
+    # LOSFA/BOR: students without parental consent are counted, not listed.
+    withheld = at_site.filter(parental_consent=False).count() if permissions.consent_only(request.user) else 0
     q = request.GET.get("q", "").strip()
     if q:
         # Public/charter students carry the first 3 letters of the last name: "Smithers" finds "SMI".
@@ -36,7 +39,7 @@ def student_list(request, site_code):
     students = students.order_by(*SORTS.get(sort, SORTS["name"]))
     page = Paginator(students, 50).get_page(request.GET.get("page"))
     return render(request, "transcripts/student_list.html", {
-        "site": site, "page": page, "q": q, "sort": sort, "grade": grade,
+        "site": site, "page": page, "q": q, "sort": sort, "grade": grade, "withheld": withheld,
         "may_update": permissions.can(request.user, Action.UPDATE, site=site),
         "may_restore": permissions.can(request.user, Action.RESTORE_DELETED, site=site),
     })
@@ -45,7 +48,7 @@ def student_list(request, site_code):
 @login_required
 def student_detail(request, pk):
     student = get_object_or_404(Student.objects.select_related("site", "sponsor"), pk=pk)
-    permissions.require(request.user, Action.VIEW, site=student.site)
+    permissions.require_student(request.user, student)
     return render(request, "transcripts/student_detail.html", {
         "student": student,
         "transcripts": student.transcripts.all(),

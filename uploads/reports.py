@@ -26,5 +26,5 @@ class UploadErrors(Exporter):
         upload = self._upload(params)
         yield ["Line", "Record type", "State ID", "Code", "Field", "Position", "Value", "Message", "Effect", "Input record"]
         for e in upload.errors.order_by("line", "id").iterator(chunk_size=2000):
-            yield [e.line, e.record_type, e.state_id, e.code, e.field, e.position or "", e.value, e.message,
+            yield [e.line, e.record_type, e.state_id, e.code, e.field, e.position, e.value, e.message,
                    "graduation date removed" if e.severity == "remove_grad_date" else "student rejected", e.record]

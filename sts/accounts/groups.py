@@ -23,6 +23,10 @@ class Group:
     label: str
     scope: str  # "state": every sponsor; "lea": the user's sponsor; "school": the user's sites
     actions: frozenset
+    # LOSFA and the Board of Regents: a student's records only with parental consent Y (guide,
+    # 020 Parental Consent: "Must be 'Y' in order for student's transcript to be released to
+    # LOSFA and BOR"); counts of the others.
+    consent_only: bool = False
 
 
 A = Action
@@ -37,9 +41,9 @@ GROUPS = {g.code: g for g in [
           frozenset(_LEA_UPDATE | {A.UPLOAD, A.CERTIFY, A.MANAGE_SITE_SECURITY})),
     Group("school-update", "School with update", "school", frozenset({A.VIEW, A.UPDATE})),
     Group("school-upload", "School with update and upload", "school", frozenset({A.VIEW, A.UPDATE, A.UPLOAD})),
-    Group("losfa-inquiry", "LOSFA inquiry only", "state", frozenset({A.VIEW})),
+    Group("losfa-inquiry", "LOSFA inquiry only", "state", frozenset({A.VIEW}), consent_only=True),
     Group("losfa-core-tables", "LOSFA with update (core tables only)", "state",
-          frozenset({A.VIEW, A.EDIT_CORE_TABLES})),
+          frozenset({A.VIEW, A.EDIT_CORE_TABLES}), consent_only=True),
     Group("ldoe", "LDOE Data Management", "state", frozenset(Action)),
-    Group("bor-inquiry", "Board of Regents inquiry only", "state", frozenset({A.VIEW})),
+    Group("bor-inquiry", "Board of Regents inquiry only", "state", frozenset({A.VIEW}), consent_only=True),
 ]}

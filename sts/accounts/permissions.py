@@ -15,7 +15,13 @@ from core_tables.periods import period_status
 from .groups import GROUPS, Action
 
 __all__ = ["Action", "can", "require", "require_write", "sites_for", "sponsors_for", "site_or_404",
-           "is_state_staff", "PeriodClosed"]
+           "is_state_staff", "PeriodClosed", "consent_only", "can_see_student", "require_student",
+           "scope_students", "SITE_REFUSED", "CONSENT_REFUSED"]
+
+# Refusals name no other site (a school-level user must not learn what exists elsewhere).
+SITE_REFUSED = "This student is at a site you do not have access to."
+CONSENT_REFUSED = ("This student's parental consent flag is not Y: the transcript is not released to LOSFA and "
+                   "the Board of Regents.")
 
 
 class PeriodClosed(PermissionDenied):
@@ -115,3 +121,39 @@ def site_or_404(user, code, action=Action.VIEW):
         raise Http404(f"No site {code}.")
     require(user, action, site=site)
     return site
+
+
+# --- students -------------------------------------------------------------------------------------
+
+def consent_only(user) -> bool:
+    """LOSFA and Board of Regents users see only students whose parental consent flag is Y."""
+    group = _group(user)
+    return bool(group and group.consent_only)
+
+
+def can_see_student(user, student, action=Action.VIEW) -> bool:
+    """May `user` do `action` on this stored student: its current site, and consent where the
+    user's group needs it."""
+    if not can(user, action, site=student.site.code):
+        return False
+    return student.parental_consent or not consent_only(user)
+
+
+def require_student(user, student, action=Action.VIEW):
+    """PermissionDenied (with a message that names no other site) unless `can_see_student`."""
+    if not can(user, action, site=student.site.code):
+        raise PermissionDenied(SITE_REFUSED)
+    if consent_only(user) and not student.parental_consent:
+        raise PermissionDenied(CONSENT_REFUSED)
+
+
+def scope_students(user, students, action=Action.VIEW):
+    """A Student queryset cut to the students `user` may do `action` on (sites and consent)."""
+    group = _group(user)
+    if group is None or Action(action) not in group.actions:
+        return students.none()
+    if group.scope != "state":
+        students = students.filter(site__in=sites_for(user, action))
+    if group.consent_only:
+        students = students.filter(parental_consent=True)
+    return students

@@ -137,3 +137,41 @@ def test_losfa_core_tables_edit_curricula_but_not_sponsors(client, users):
     assert response.status_code == 403
     sponsor.refresh_from_db()
     assert sponsor.name != "Renamed"
+
+
+def test_school_user_refusal_names_no_other_site(client, users, student):
+    student.site = Site.objects.get(code="017002")
+    student.save()
+    response = _signin(client, users["school"]).get(reverse("transcripts:student", args=[student.pk]))
+    text = response.content.decode()
+    assert response.status_code == 403
+    assert "This student is at a site you do not have access to" in text and "017002" not in text
+
+
+@pytest.mark.parametrize("who", ["losfa", "losfa_core", "bor"])
+def test_losfa_and_regents_see_a_student_only_with_consent(client, users, student, who):
+    from sts.accounts.permissions import can_see_student, scope_students
+
+    user = users[who]
+    assert not can_see_student(user, student)
+    assert not scope_students(user, Student.objects.all()).exists()
+    client.force_login(user)
+    for name in ("transcripts:student", "transcripts:progress"):
+        response = client.get(reverse(name, args=[student.pk]))
+        assert response.status_code == 403 and "parental consent" in response.content.decode()
+    client.post(reverse("select_bssy"), {"bssy": 2025})
+    page = client.get(reverse("transcripts:student_list", args=["017001"])).content.decode()
+    assert "1 student of this site without parental consent is not listed" in page
+    assert student.state_id not in page
+    student.parental_consent = True
+    student.save()
+    assert can_see_student(user, student) and scope_students(user, Student.objects.all()).count() == 1
+    assert client.get(reverse("transcripts:student", args=[student.pk])).status_code == 200
+
+
+def test_consent_rule_is_for_losfa_and_regents_only(users, student):
+    from sts.accounts.permissions import can_see_student
+
+    assert not student.parental_consent
+    assert can_see_student(users["ldoe"], student) and can_see_student(users["lea_inq"], student)
+    assert not can_see_student(users["school_up"], student)  # 017002 only

@@ -1,5 +1,6 @@
 """STSQ08, STSQ11 and STSQ12 exporters and the report pages."""
 import csv
+from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import BadRequest, PermissionDenied
@@ -40,16 +41,17 @@ def test_stsq11_competition_ranks_with_gaps_and_grad_rank(ranked_class):
     rows = {r["State ID"]: r for r in as_dicts(EXPORTERS["stsq11"].rows(SITE))}
     assert set(rows) == {f"100000000{i}" for i in range(1, 7)}  # only site 017001
     rank = {sid: (r["Overall GPA"], r["Class Rank"], r["Class Size"], r["Class Percent"]) for sid, r in rows.items()}
-    assert rank["1000000001"] == ("4.000", 1, 4, "25.00")
-    assert rank["1000000002"] == ("3.000", 2, 4, "50.00")
-    assert rank["1000000003"] == ("3.000", 2, 4, "50.00")
-    assert rank["1000000004"] == ("2.000", 4, 4, "100.00")
-    assert rank["1000000005"] == ("2.000", 1, 1, "100.00")  # grade 11 is its own class
-    assert rank["1000000006"] == ("", "", "", "")  # no graded course: not ranked, not counted
+    assert rank["1000000001"] == (D("4.000"), 1, 4, D("25.00"))
+    assert rank["1000000002"] == (D("3.000"), 2, 4, D("50.00"))
+    assert rank["1000000003"] == (D("3.000"), 2, 4, D("50.00"))
+    assert rank["1000000004"] == (D("2.000"), 4, 4, D("100.00"))
+    assert rank["1000000005"] == (D("2.000"), 1, 1, D("100.00"))  # grade 11 is its own class
+    assert rank["1000000006"] == (None, None, None, None)  # no graded course: not ranked, not counted
+    assert str(rank["1000000001"][0]) == "4.000"  # GPAs keep their three places
     grad = {sid: (r["Grad Class Rank"], r["Grad Class Size"], r["Grad Class Percent"]) for sid, r in rows.items()}
-    assert grad["1000000001"] == (1, 3, "33.33") and grad["1000000003"] == (2, 3, "66.67")
-    assert grad["1000000004"] == (3, 3, "100.00") and grad["1000000002"] == ("", "", "")
-    assert rows["1000000001"]["Graduation Date"] == "05/20/2026"
+    assert grad["1000000001"] == (1, 3, D("33.33")) and grad["1000000003"] == (2, 3, D("66.67"))
+    assert grad["1000000004"] == (3, 3, D("100.00")) and grad["1000000002"] == (None, None, None)
+    assert rows["1000000001"]["Graduation Date"] == GRAD_DATE
     order = [r["State ID"] for r in as_dicts(EXPORTERS["stsq11"].rows(SITE))]
     assert order == ["1000000005", "1000000001", "1000000002", "1000000003", "1000000004", "1000000006"]
 
@@ -74,7 +76,7 @@ def test_stsq08_reports_the_part_number_conditions(tmp_path):
     found = [(r["Condition"], r["Course Code"], r["Part"]) for r in rows]
     assert found == [(2, "120102", "1"), (3, "120103", "2"), (4, "120103", "2")]
     assert rows[0]["Message"] == "Part # 1 Exists, No Part # 2 for Course" and rows[0]["State ID"] == "1000000001"
-    assert rows[0]["Semester"] == "S1" and rows[0]["Credit Attempted"] == "0.50" and rows[0]["Course Name"]
+    assert rows[0]["Semester"] == "S1" and rows[0]["Credit Attempted"] == D("0.50") and rows[0]["Course Name"]
     path = tmp_path / "stsq08.csv"
     EXPORTERS["stsq08"].render("csv", SITE, path)
     assert path.read_text().count("\n") == 4

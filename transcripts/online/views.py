@@ -34,7 +34,7 @@ KINDS = {"student": STUDENT, "transcript": TRANSCRIPT, "ibc": IBC}
 
 def _student(request, pk, action=Action.VIEW) -> Student:
     student = get_object_or_404(Student.objects.select_related("site", "sponsor"), pk=pk)
-    permissions.require(request.user, action, site=student.site)
+    permissions.require_student(request.user, student, action)
     return student
 
 
@@ -355,7 +355,7 @@ def credential_upload(request, pk):
 def credential_file(request, cid):
     """The PDF, only to users who may see the student."""
     credential = get_object_or_404(Credential.objects.select_related("student__site"), pk=cid)
-    permissions.require(request.user, Action.VIEW, site=credential.student.site)
+    permissions.require_student(request.user, credential.student)
     try:
         handle = open(C.file_of(credential), "rb")
     except OSError:
@@ -371,7 +371,7 @@ def credential_file(request, cid):
 def credential_delete(request, cid):
     credential = get_object_or_404(Credential.objects.select_related("student__site", "student__sponsor"), pk=cid)
     student = credential.student
-    permissions.require(request.user, Action.UPDATE, site=student.site)
+    permissions.require_student(request.user, student, Action.UPDATE)
     refusal = _write_refusal(request, student.site, student.bssy)
     if refusal:
         messages.error(request, refusal)

@@ -1,0 +1,58 @@
+"""The export writers: text that a spreadsheet would run is neutralised; numbers and dates keep
+their type in .xlsx (OWASP CSV injection; issue 8 item 6)."""
+import csv
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from sts.exports import neutralise, write_csv, write_pdf, write_xlsx
+
+HOSTILE = ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
+ROWS = [["Name", "GPA", "Credits", "Graduated", "Rank", "Note"],
+        ["=1+2", Decimal("3.500"), Decimal("24.50"), dt.date(2026, 5, 20), 3, None],
+        ["Smith", Decimal("-1.250"), 0, dt.date(2026, 5, 21), None, "-dash"]]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_every_formula_trigger_is_neutralised(text):
+    assert neutralise(text) == "'" + text
+    assert neutralise("Smith") == "Smith" and neutralise(5) == 5
+
+
+def test_xlsx_keeps_numbers_and_dates_and_neutralises_text(tmp_path):
+    path = tmp_path / "x.xlsx"
+    write_xlsx("A title: with [odd] chars?", iter(ROWS), path)
+    ws = load_workbook(path).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == tuple(ROWS[0])
+    assert rows[1][0] == "'=1+2"  # text, not a formula
+    assert rows[1][1] == 3.5 and isinstance(rows[1][1], float)
+    assert rows[1][2] == 24.5 and rows[1][4] == 3
+    assert rows[1][3] == dt.datetime(2026, 5, 20)
+    assert rows[2][1] == -1.25  # a negative number stays a number
+    assert rows[2][5] == "'-dash"
+    assert ws["B2"].number_format == "0.000" and ws["C2"].number_format == "0.00"
+    assert ws["D2"].number_format == "mm/dd/yyyy"
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:F3"
+    assert ws.column_dimensions["A"].width >= 8
+    assert all(cell.data_type != "f" for row in ws.iter_rows() for cell in row)
+
+
+def test_csv_neutralises_text_and_prints_numbers_and_dates(tmp_path):
+    path = tmp_path / "x.csv"
+    write_csv("t", iter(ROWS), path)
+    with open(path, newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[1] == ["'=1+2", "3.500", "24.50", "05/20/2026", "3", ""]
+    assert rows[2][1] == "-1.250" and rows[2][5] == "'-dash"
+
+
+def test_pdf_prints_text_as_typed(tmp_path):
+    import subprocess
+
+    path = tmp_path / "x.pdf"
+    write_pdf("t", iter(ROWS), path)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout
+    assert "=1+2" in text and "'=1+2" not in text and "3.500" in text and "05/20/2026" in text
