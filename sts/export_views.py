@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from .exports import CONTENT_TYPES, EXPORTERS
 from .models import ExportJob
-from .tasks import run_export
+from .tasks import read_progress, run_export
 
 
 def start_export(request, exporter_name, fmt, params):
@@ -26,8 +26,10 @@ def start_export(request, exporter_name, fmt, params):
 @login_required
 def export_status(request, pk):
     job = get_object_or_404(ExportJob, pk=pk, user=request.user)
+    done, total = read_progress(job) if job.status == "running" else (0, None)
     template = "exports/_status.html" if request.headers.get("HX-Request") else "exports/status.html"
-    return render(request, template, {"job": job})
+    return render(request, template, {"job": job, "done": done, "total": total,
+                                      "percent": int(100 * done / total) if total else 0})
 
 
 @login_required

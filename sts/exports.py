@@ -39,9 +39,29 @@ class Exporter:
     def rows(self, params):
         raise NotImplementedError
 
-    def render(self, fmt, params, path):
-        """Write the export to `path`. Exporters with their own format (e.g. fixed-width .txt) override."""
-        WRITERS[fmt](self.title(params), self.rows(params), path)
+    def count(self, params):
+        """How many rows `rows` will yield (the progress bar's total), or None when unknown."""
+        return None
+
+    def render(self, fmt, params, path, progress=None):
+        """Write the export to `path`, calling `progress(done, total)` now and then. Exporters with
+        their own format (e.g. fixed-width .txt, a merged PDF) override."""
+        rows = self.rows(params)
+        if progress is not None:
+            rows = counted(rows, self.count(params), progress)
+        WRITERS[fmt](self.title(params), rows, path)
+
+
+def counted(rows, total, progress, every=200):
+    """`rows` passed through, reporting (data rows done, total) every `every` rows and at the end."""
+    progress(0, total)
+    done = -1  # the header is not a record
+    for row in rows:
+        yield row
+        done += 1
+        if done and done % every == 0:
+            progress(done, total)
+    progress(max(done, 0), total if total is not None else max(done, 0))
 
 
 def register(cls):

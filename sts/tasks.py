@@ -1,10 +1,20 @@
 import logging
 
 from celery import shared_task
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
+
+
+def progress_key(job_id):
+    return f"export-progress-{job_id}"
+
+
+def read_progress(job):
+    """(records done, total or None) of a running export, from the cache the worker writes."""
+    return cache.get(progress_key(job.pk)) or (0, None)
 
 
 @shared_task(acks_late=True)
@@ -18,10 +28,13 @@ def run_export(job_id):
     job.status = "running"
     job.save(update_fields=["status"])
     exporter = EXPORTERS[job.exporter]
+    def progress(done, total):
+        cache.set(progress_key(job.pk), (done, total), 3600)
+
     try:
         exporter.check(job.user, job.params)  # permissions may have changed since the request
         path = export_dir() / f"{job.pk}-{job.filename}"
-        exporter.render(job.fmt, job.params, path)
+        exporter.render(job.fmt, job.params, path, progress=progress)
         job.status, job.path = "done", str(path)
     except PermissionDenied as exc:
         job.status, job.message = "failed", str(exc) or "Not allowed."
@@ -30,3 +43,4 @@ def run_export(job_id):
         job.status, job.message = "failed", "The export failed; the error was logged for support."
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "path", "message", "finished_at"])
+    cache.delete(progress_key(job.pk))

@@ -22,6 +22,9 @@ class UploadErrors(Exporter):
         upload = self._upload(params)
         return f"Upload {upload.pk} error report - {upload.original_name}"
 
+    def count(self, params):
+        return self._upload(params).errors.count()
+
     def rows(self, params):
         upload = self._upload(params)
         yield ["Line", "Record type", "State ID", "Code", "Field", "Position", "Value", "Message", "Effect", "Input record"]

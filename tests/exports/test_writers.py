@@ -56,3 +56,22 @@ def test_pdf_prints_text_as_typed(tmp_path):
     write_pdf("t", iter(ROWS), path)
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout
     assert "=1+2" in text and "'=1+2" not in text and "3.500" in text and "05/20/2026" in text
+
+
+def test_render_reports_progress_of_data_rows(tmp_path):
+    from sts.exports import Exporter
+
+    class Three(Exporter):
+        name = "three"
+
+        def count(self, params):
+            return 3
+
+        def rows(self, params):
+            yield ["A"]
+            yield from ([i] for i in range(3))
+
+    seen = []
+    Three().render("csv", {}, tmp_path / "t.csv", progress=lambda done, total: seen.append((done, total)))
+    assert seen[0] == (0, 3) and seen[-1] == (3, 3)
+    assert (tmp_path / "t.csv").read_text().splitlines() == ["A", "0", "1", "2"]
