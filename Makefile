@@ -15,6 +15,8 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 # The app with demo data: SQLite + filesystem broker unless DATABASE_URL / REDIS_URL say otherwise.
+# A laptop runs in debug (plain http, no secret key needed); production sets DJANGO_SECRET_KEY.
+run demo: export DJANGO_DEBUG ?= 1
 run: $(STAMP) demo
 	scripts/dev-server
 
@@ -27,8 +29,9 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Benchmarks run the production settings (DEBUG off) with a throwaway key.
 bench: $(STAMP)
-	$(PY) bench/run_all.py
+	DJANGO_SETTINGS_MODULE=sts.test_settings $(PY) bench/run_all.py
 
 clean:
 	rm -rf var

@@ -1,7 +1,7 @@
 """Demo accounts and settings for `make run` (not used in production)."""
 import datetime as dt
 
-DEMO_PASSWORD = "Demo!2025"
+DEMO_PASSWORD = "Bayou#Ledger25"
 DEMO_BSSY = 2025
 
 # (user ID, group, sponsor, sites, what it shows)

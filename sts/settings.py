@@ -6,6 +6,7 @@ Production sets DATABASE_URL (PostgreSQL) and REDIS_URL / CELERY_BROKER_URL (Red
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("STS_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -14,7 +15,13 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").exists() else None
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me-in-production-0123456789")
+# No fallback key outside debug: a production start without DJANGO_SECRET_KEY refuses to run.
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY is not set. Set it (50+ random characters) in the environment; "
+                                   "only DJANGO_DEBUG=1 (a laptop) runs without one.")
+    SECRET_KEY = "debug-only-insecure-key-for-a-laptop-never-in-production-0123456789"
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -38,9 +45,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "sts.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "sts.middleware.RejectNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -85,6 +94,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "sts.accounts.passwords.LengthValidator"},
     {"NAME": "sts.accounts.passwords.ComplexityValidator"},
     {"NAME": "sts.accounts.passwords.HistoryValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "sts.accounts.passwords.PredictableValidator"},
 ]
 PASSWORD_HASHERS = env.list(
     "STS_PASSWORD_HASHERS",
@@ -94,9 +106,21 @@ STS_MAX_FAILED_SIGNINS = 5
 STS_PASSWORD_HISTORY = 5
 SESSION_COOKIE_AGE = env.int("STS_SESSION_SECONDS", default=8 * 3600)
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
+CSRF_COOKIE_HTTPONLY = True  # htmx takes the token from the page (hx-headers), never from the cookie
+# HTTPS in production: cookies only over TLS, HSTS, redirect to https. `make run` is DEBUG (http).
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("STS_SECURE_COOKIES", default=not DEBUG)
+SECURE_SSL_REDIRECT = env.bool("STS_SSL_REDIRECT", default=not DEBUG)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("STS_BEHIND_PROXY", default=False) else None
+SECURE_HSTS_SECONDS = env.int("STS_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Scripts and styles from static/ only (no inline script, no eval); inline style attributes are
+# allowed (progress bars set their width).
+STS_CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                               "img-src 'self' data:; font-src 'self'; object-src 'none'; base-uri 'self'; "
+                               "form-action 'self'; frame-ancestors 'none'")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/Chicago"
@@ -124,16 +148,26 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", 
 
 # Celery: Redis in production; a filesystem broker on a laptop so `make run` needs no server.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://localhost//")
-# A message of a worker that died unacknowledged is redelivered after this many seconds (Redis);
-# it must exceed the longest task, or a running upload is started twice (harmless: it serialises
-# on the sponsor-year lock and is idempotent, but wasteful).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("STS_BROKER_VISIBILITY_TIMEOUT", default=3600)}
+# Lost workers (docs/decisions.md, "Killed workers"). Tasks are acknowledged late, so the message
+# of a worker killed mid-task stays unacknowledged and Redis hands it out again after the
+# visibility timeout. Uploads do not wait for that: a running upload's heartbeat (every 5 s) going
+# quiet for STS_UPLOAD_STALE_SECONDS makes the reaper (beat, every 60 s, and every look at the
+# upload pages) queue it again, so a lost upload is retried within about 3 minutes. The visibility
+# timeout only has to outlast normal tasks; a task that outlives it and is handed out twice meets
+# the upload's claim (it runs only queued or stale uploads) or is idempotent (exports, recomputes).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("STS_BROKER_VISIBILITY_TIMEOUT", default=900)}
+STS_UPLOAD_STALE_SECONDS = env.int("STS_UPLOAD_STALE_SECONDS", default=120)
+CELERY_BEAT_SCHEDULE = {
+    "reap-stale-uploads": {"task": "uploads.tasks.reap_stale_uploads", "schedule": 60.0},
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "celery" / "queue"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),  # must equal data_folder_in (kombu)
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "control_folder": str(VAR_DIR / "celery" / "control"),  # kombu's default is ./control
         "store_processed": False,
     }
 CELERY_RESULT_BACKEND = None  # task state lives in our own models (Upload.status, progress)

@@ -64,7 +64,7 @@ def _fast_passwords(settings):
 def make_user(db):
     from sts.accounts.services import create_user
 
-    def make(user_id, group, sponsor=None, sites=(), password="Passw0rd!", must_change_password=False):
+    def make(user_id, group, sponsor=None, sites=(), password="Tr4nscript!", must_change_password=False):
         return create_user(user_id, group, password, sponsor=sponsor, sites=list(sites),
                            must_change_password=must_change_password)
     return make

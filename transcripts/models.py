@@ -177,8 +177,9 @@ class Credential(models.Model):
 
 
 class DeletedStudentSet(models.Model):
-    """A student's whole record set for a BSSY as it was when "Delete All Student Records" ran:
-    kept in the audit trail so state staff can restore it (the original STS had no undo)."""
+    """A student's whole record set for a BSSY as it was when it was deleted ("Delete All Student
+    Records" online, or a replace-mode upload that did not carry the student): kept in the audit
+    trail so it can be restored (the original STS had no undo). See transcripts/deleted.py."""
     bssy = models.PositiveSmallIntegerField()
     sponsor = models.ForeignKey(Sponsor, on_delete=models.PROTECT, related_name="+")
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
@@ -187,6 +188,8 @@ class DeletedStudentSet(models.Model):
     records = models.JSONField()  # {"student": {...}, "transcripts": [...], "ibcs": [...], ...}
     deleted_by = models.CharField(max_length=150)
     deleted_at = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(max_length=20, default="online")  # online, upload #N
+    upload_number = models.PositiveIntegerField(null=True, blank=True, db_index=True)  # replace-mode upload
     restored_by = models.CharField(max_length=150, blank=True)
     restored_at = models.DateTimeField(null=True, blank=True)
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from core_tables.models import Site
 from transcripts import records as R
-from transcripts.graduates import graduate_sites_on_file, graduates, mark_graduate_change
+from transcripts.deleted import delete_students
+from transcripts.graduates import graduate_sites_on_file, mark_graduate_change
 from transcripts.recordmap import ibc_values, student_fields, transcript_values
 from transcripts.models import Ibc, Student, StudentChange, Transcript
 
@@ -121,18 +122,14 @@ class StudentWriter:
         with connection.cursor() as cursor:
             _copy(cursor, model._meta.db_table, model, columns, rows)
 
-    def delete_absent(self, present_state_ids):
-        """Replace mode: the sponsor's students of the BSSY that the file does not mention."""
-        absent = Student.objects.filter(sponsor=self.sponsor, bssy=self.bssy).exclude(state_id__in=present_state_ids)
-        ids = list(absent.values_list("id", flat=True))
-        mark_graduate_change(set(graduates(absent).values_list("site_id", flat=True).distinct()), self.bssy,
-                             by=self.by, source=self.source)
-        for chunk in range(0, len(ids), 5000):
-            part = ids[chunk:chunk + 5000]
-            Transcript.objects.filter(student_id__in=part).delete()
-            Ibc.objects.filter(student_id__in=part).delete()
-            Student.objects.filter(id__in=part).delete()
-        return len(ids)
+    def delete_absent(self, state_ids, *, upload_number=None):
+        """Replace mode: delete these students of the sponsor's BSSY (the ones on file within the
+        user's reach that the file does not carry), each kept as a restorable deleted set."""
+        state_ids, ids = list(state_ids), []
+        for start in range(0, len(state_ids), 5000):
+            ids += Student.objects.filter(sponsor=self.sponsor, bssy=self.bssy,
+                                          state_id__in=state_ids[start:start + 5000]).values_list("pk", flat=True)
+        return len(delete_students(ids, by=self.by, source=self.source, upload_number=upload_number))
 
 
 def _converter(model, column):

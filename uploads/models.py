@@ -4,11 +4,14 @@ from django.db import models
 from core_tables.models import Sponsor
 
 
+FINISHED = ("complete", "not_accepted", "failed", "superseded")
+
+
 class Upload(models.Model):
     MODES = [("validate", "Validate only"), ("partial", "Update partial list"),
              ("replace", "Delete all records and replace")]
     STATUSES = [("queued", "Queued"), ("processing", "Processing"), ("complete", "Complete"),
-                ("not_accepted", "File Not Accepted"), ("failed", "Failed")]
+                ("not_accepted", "File Not Accepted"), ("failed", "Failed"), ("superseded", "Superseded")]
     sponsor = models.ForeignKey(Sponsor, on_delete=models.PROTECT, null=True, blank=True, related_name="uploads")
     bssy = models.PositiveSmallIntegerField(null=True, blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="uploads")
@@ -37,7 +40,7 @@ class Upload(models.Model):
 
     @property
     def finished(self):
-        return self.status in ("complete", "not_accepted", "failed")
+        return self.status in FINISHED
 
     @property
     def percent(self):
@@ -50,6 +53,7 @@ class UploadError(models.Model):
     line = models.PositiveIntegerField()
     record_type = models.CharField(max_length=4)
     state_id = models.CharField(max_length=10, blank=True)
+    site = models.CharField(max_length=6, blank=True)  # the student's site (file's 020, else on file)
     code = models.CharField(max_length=4, db_index=True)
     field = models.CharField(max_length=40, blank=True)
     position = models.PositiveSmallIntegerField(null=True, blank=True)

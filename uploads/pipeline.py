@@ -8,7 +8,7 @@ killed worker) leaves the previous data whole, and the same file run twice gives
 import datetime as dt
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.conf import settings
@@ -19,13 +19,13 @@ from core_tables.periods import period_status
 from core_tables.snapshot import build_snapshot
 from sts.accounts import permissions
 from sts.accounts.permissions import Action
-from transcripts.edits import CATALOG, GRAD_DATE_REMOVAL_REASONS
+from transcripts.edits import CATALOG, GRAD_DATE_REMOVAL_REASONS, Finding
 from transcripts.models import Student
 from transcripts.progress_store import graduation_checker
 from transcripts.graduates import overridden_dates
 from transcripts.records import graduation_date, link_key
 from transcripts.reference import ReferenceSnapshot
-from uploads.layouts import format_record
+from uploads.layouts import POSITIONS, format_record
 
 from .files import FileRejected, members
 from .loading import StudentWriter
@@ -40,6 +40,22 @@ class NotAccepted(Exception):
 
     def __init__(self, errors):
         self.errors = errors
+
+
+class Superseded(Exception):
+    """A later upload for the same sponsor and BSSY completed first: this (older) file must not be
+    applied over newer data (a retried or redelivered upload)."""
+
+    def __init__(self, newer_pk):
+        self.newer_pk = newer_pk
+
+
+class Abandoned(Exception):
+    """The upload is no longer this run's to write (finished, or taken over by a retry)."""
+
+
+# The message of a student on file at a site the user does not submit for (it names no site).
+OUT_OF_REACH = "STUDENT IS ON FILE AT A SITE YOU DO NOT SUBMIT FOR"
 
 
 @dataclass
@@ -58,19 +74,30 @@ class Run:
     sponsor: str | None = None
     bssy: int | None = None
     deleted_absent: int = 0
+    # Replace mode (and validate-only, for what replace would do): students on file at the sites
+    # within the user's reach that the file does not carry, by site: {site code: count}.
+    absent_by_site: dict = field(default_factory=dict)
+    superseded_by: int | None = None
     loaded_student_ids: list = field(default_factory=list)
 
     def as_json(self, with_errors=True):
-        return {"accepted": self.accepted, "file_errors": self.file_errors,
+        out = {"accepted": self.accepted, "file_errors": self.file_errors,
                "students": {"total": self.total, "loaded": self.loaded, "rejected": self.rejected},
                "errors": [{k: e[k] for k in ("line", "record_type", "state_id", "code", "position", "value", "message")}
                           for e in self.errors] if with_errors else [],
                "grad_date_removed": self.grad_date_removed}
+        if self.absent_by_site:
+            out["replace_deletes"] = {"students": sum(self.absent_by_site.values()), "sites": self.absent_by_site}
+        return out
 
 
-def run_pipeline(path, original_name, *, mode, bssy=None, today=None, user=None, progress=None, source="batch"):
+def run_pipeline(path, original_name, *, mode, bssy=None, today=None, user=None, progress=None, source="batch",
+                 upload=None):
     """Process one uploaded file (a .txt or a .zip of .txt). `mode`: validate | partial | replace.
-    `user`: whose rights apply (None: a command without a user, validate only). Returns a Run."""
+    `user`: whose rights apply (None: a command without a user, validate only). `upload`: the
+    (Upload pk, attempt) this run writes for: before writing, under the sponsor-year lock, the run
+    checks that the attempt is still the upload's and that no later upload for the same sponsor
+    and BSSY has completed (else it ends superseded and writes nothing). Returns a Run."""
     today = today or dt.date.today()
     run = Run()
     workdir = Path(tempfile.mkdtemp(prefix="sts-upload-"))
@@ -105,11 +132,15 @@ def run_pipeline(path, original_name, *, mode, bssy=None, today=None, user=None,
                 progress(0, None)
             try:
                 with transaction.atomic():
-                    _process(run, scans, sponsor, mode=mode, today=today, user=user, progress=progress, source=source)
+                    _process(run, scans, sponsor, mode=mode, today=today, user=user, progress=progress, source=source,
+                             upload=upload)
                     if mode == "validate":
                         transaction.set_rollback(True)
             except NotAccepted as exc:
                 return _reject(run, exc.errors, keep_student_errors=True)
+            except Superseded as exc:
+                run = Run(sponsor=run.sponsor, bssy=run.bssy, superseded_by=exc.newer_pk)
+                return _reject(run, [{"code": "SUPERSEDED", "message": _superseded_message(exc.newer_pk)}])
             return run
         finally:
             for _n, scan in scans:
@@ -143,25 +174,52 @@ def _permission_problems(user, sponsor_code, bssy, today):
     return problems
 
 
-def _submitting_sites(user, sponsor_code):
-    if user is None:
+def submitting_sites(user, sponsor_code):
+    """The sites `user` submits for in `sponsor_code` (frozenset of codes), or None for every site of
+    the sponsor (LEA-level users, state staff, a command without a user). Replace mode deletes only
+    within these sites, and a school-level user's file may not touch a student on file elsewhere."""
+    if user is None or not permissions.is_school_level(user):
         return None
     sites = permissions.sites_for(user, Action.UPLOAD).filter(sponsor__code=sponsor_code)
-    all_sites = permissions.is_state_staff(user) or user.group.scope == "lea"
-    return None if all_sites else frozenset(sites.values_list("code", flat=True))
+    return frozenset(sites.values_list("code", flat=True))
 
 
-def _process(run, scans, sponsor, *, mode, today, user, progress, source):
+def _superseded_message(newer_pk):
+    return (f"Superseded: upload #{newer_pk} for the same sponsor and BSSY completed after this file was submitted. "
+            "This file was not applied, so it cannot overwrite newer data; submit it again if it is still needed.")
+
+
+def _before_writing(upload, sponsor, bssy):
+    """Under the sponsor-year lock: is this run still the upload's, and is there no newer data?"""
+    if upload is None:
+        return
+    from .models import Upload
+
+    upload_pk, attempt = upload
+    if not Upload.objects.filter(pk=upload_pk, status="processing", attempts=attempt).exists():
+        raise Abandoned(upload_pk)
+    newer = (Upload.objects.filter(sponsor=sponsor, bssy=bssy, pk__gt=upload_pk, status="complete")
+             .exclude(mode="validate").order_by("pk").values_list("pk", flat=True).first())
+    if newer is not None:
+        raise Superseded(newer)
+
+
+def _process(run, scans, sponsor, *, mode, today, user, progress, source, upload):
     # Lock the sponsor's BSSY for the whole transaction (row lock on PostgreSQL; SQLite
     # serialises writers anyway).
     lock, _ = SponsorYearLock.objects.get_or_create(sponsor=sponsor, bssy=run.bssy)
     SponsorYearLock.objects.select_for_update().filter(pk=lock.pk).get()
+    _before_writing(upload, sponsor, run.bssy)
     snapshot = build_snapshot(sponsor.code)
-    on_file = frozenset(Student.objects.filter(sponsor=sponsor, bssy=run.bssy).values_list("state_id", flat=True))
+    site_on_file = dict(Student.objects.filter(sponsor=sponsor, bssy=run.bssy).values_list("state_id", "site__code"))
+    on_file = frozenset(site_on_file)
+    submitting = submitting_sites(user, sponsor.code)
+    # A school-level user's file may not replace a student the LEA has at another site.
+    elsewhere = frozenset() if submitting is None else frozenset(
+        sid for sid, site in site_on_file.items() if site not in submitting)
     check = _respecting_overrides(graduation_checker(sponsor.kind, run.bssy), overridden_dates(sponsor, run.bssy))
     writer = None if mode == "validate" else StudentWriter(
         sponsor=sponsor, bssy=run.bssy, by=user.username if user else "batch", source=source)
-    submitting = _submitting_sites(user, sponsor.code)
     present = set()
     total_records = sum(sum(scan.summary.records.values()) for _n, scan in scans)
     records_done = 0
@@ -171,9 +229,13 @@ def _process(run, scans, sponsor, *, mode, today, user, progress, source):
                                      graduation_check=check):
             run.total += 1
             present.add(outcome.state_id)
+            if outcome.state_id in elsewhere:
+                outcome = _out_of_reach(outcome)
             n_records = (outcome.student is not None) + len(outcome.transcripts) + len(outcome.ibcs)
             records_done += n_records
-            _record_findings(run, outcome)
+            # The student's site, by which error rows are shown to school-level users.
+            site = outcome.student.site.strip() if outcome.student else site_on_file.get(outcome.state_id, "")
+            _record_findings(run, outcome, site)
             if outcome.rejected:
                 run.rejected += 1
                 for rt, recs in (("020", [outcome.student] if outcome.student else []), ("030", outcome.transcripts),
@@ -194,13 +256,32 @@ def _process(run, scans, sponsor, *, mode, today, user, progress, source):
         raise NotAccepted([{"code": "EXCESSIVE", "message": f"{run.rejected} of {run.total} students ({share:.0%}) have "
                             f"errors, more than the {settings.STS_EXCESSIVE_ERROR_SHARE:.0%} allowed: the file is not "
                             "loaded. Correct the errors listed and submit again."}])
+    # Replace deletes the students on file at the sites within reach that the file does not carry;
+    # validate-only reports what replace would delete.
+    absent = [sid for sid, site in site_on_file.items()
+              if sid not in present and (submitting is None or site in submitting)]
+    if mode in ("replace", "validate"):
+        for sid in absent:
+            site = site_on_file[sid]
+            run.absent_by_site[site] = run.absent_by_site.get(site, 0) + 1
+        run.absent_by_site = dict(sorted(run.absent_by_site.items()))
     if writer:
         writer.flush()
         if mode == "replace":
-            run.deleted_absent = writer.delete_absent(present)
+            run.deleted_absent = writer.delete_absent(absent, upload_number=upload[0] if upload else None)
         run.loaded_student_ids = writer.loaded_ids
     if progress:
         progress(total_records, total_records)
+
+
+def _out_of_reach(outcome):
+    """The student rejected: it is on file at a site the user does not submit for (error 213 on
+    its first record; the file's other students are unaffected)."""
+    first = outcome.student or (outcome.transcripts + outcome.ibcs)[0]
+    position, length = POSITIONS.get((first.record_type, first.layout, "site"), (None, None))  # 030s carry none
+    extra = Finding("213", first.line, first.record_type, outcome.state_id, "site" if position else None, position,
+                    length, getattr(first, "site", "") if position else "", OUT_OF_REACH)
+    return replace(outcome, findings=[extra, *outcome.findings], rejected=True, grad_date_reasons=[])
 
 
 def _respecting_overrides(check, overridden):
@@ -213,7 +294,7 @@ def _respecting_overrides(check, overridden):
     return checked
 
 
-def _record_findings(run, outcome):
+def _record_findings(run, outcome, site):
     records = {r.line: r for r in ([outcome.student] if outcome.student else []) + outcome.transcripts + outcome.ibcs}
     for f in outcome.findings:
         edit = CATALOG.get(f.code)
@@ -221,7 +302,8 @@ def _record_findings(run, outcome):
         run.error_counts[f.code] = run.error_counts.get(f.code, 0) + 1
         if len(run.errors) < ERROR_ROW_LIMIT:
             record = records.get(f.line)
-            run.errors.append({"line": f.line, "record_type": f.record_type, "state_id": f.state_id, "code": f.code,
+            run.errors.append({"line": f.line, "record_type": f.record_type, "state_id": f.state_id, "site": site,
+                               "code": f.code,
                                "field": f.field or "", "position": f.position, "length": f.length, "value": f.value,
                                "message": f.message, "severity": edit.severity if edit else "reject",
                                "record": format_record(record) if record is not None else ""})
@@ -230,7 +312,7 @@ def _record_findings(run, outcome):
             code = f"GR{reason}"
             run.error_counts[code] = run.error_counts.get(code, 0) + 1
             run.errors.append({"line": outcome.student.line, "record_type": "020", "state_id": outcome.state_id,
-                               "code": code, "field": "graduation_date", "position": 107, "length": 8,
+                               "site": site, "code": code, "field": "graduation_date", "position": 107, "length": 8,
                                "value": outcome.student.graduation_date,
                                "message": _removal_message(reason),
                                "severity": "remove_grad_date", "record": format_record(outcome.student)})

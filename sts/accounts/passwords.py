@@ -51,3 +51,32 @@ class HistoryValidator:
 
     def get_help_text(self):
         return f"Not one of your last {settings.STS_PASSWORD_HISTORY} passwords."
+
+
+SEASONS_AND_MONTHS = frozenset(
+    "spring summer fall autumn winter january february march april may june july august september october "
+    "november december monday tuesday wednesday thursday friday saturday sunday".split())
+
+
+class PredictableValidator:
+    """What Django's validators let through but a guesser tries first: a common password or a
+    season/month/day name with digits or symbols around it ("Summer2025", "Passw0rd!"), and a
+    password that holds the user ID."""
+
+    def __init__(self):
+        from django.contrib.auth.password_validation import CommonPasswordValidator
+
+        self.common = CommonPasswordValidator().passwords
+
+    def validate(self, password, user=None):
+        lowered = password.lower()
+        user_id = (getattr(user, "username", "") or "").lower()
+        if user_id and user_id in lowered:
+            raise ValidationError("The password must not contain your user ID.", code="password_has_user_id")
+        core = re.sub(r"^[^a-z]+|[^a-z]+$", "", lowered)
+        if core and (core in self.common or core in SEASONS_AND_MONTHS):
+            raise ValidationError("The password is a common word with digits or symbols added (like 'Summer2025'): "
+                                  "choose something less predictable.", code="password_predictable")
+
+    def get_help_text(self):
+        return "Not a common word with digits added (like 'Summer2025'), and not your user ID."

@@ -15,7 +15,7 @@ from core_tables.periods import period_status
 from .groups import GROUPS, Action
 
 __all__ = ["Action", "can", "require", "require_write", "sites_for", "sponsors_for", "site_or_404",
-           "is_state_staff", "PeriodClosed", "consent_only", "can_see_student", "require_student",
+           "is_state_staff", "is_school_level", "PeriodClosed", "consent_only", "can_see_student", "require_student",
            "scope_students", "SITE_REFUSED", "CONSENT_REFUSED"]
 
 # Refusals name no other site (a school-level user must not learn what exists elsewhere).
@@ -50,6 +50,12 @@ def _site_codes(user):
 def is_state_staff(user) -> bool:
     group = _group(user)
     return bool(group and group.scope == "state")
+
+
+def is_school_level(user) -> bool:
+    """A school-level user: reaches only the sites on the site-level security table."""
+    group = _group(user)
+    return bool(group and group.scope == "school")
 
 
 def can(user, action, *, sponsor=None, site=None) -> bool:

@@ -48,7 +48,9 @@ def create_user(user_id, group, password, *, sponsor=None, sites=(), must_change
     # Re-provisioning with the password the user already has is not a password change (and
     # keeps provisioning scripts idempotent); anything else must meet the whole standard.
     same_password = bool(user.pk) and user.check_password(password)
-    validate_password(password, None if same_password or not user.pk else user)
+    if not same_password:
+        # The unsaved user too: the user ID must not be in the password (PredictableValidator).
+        validate_password(password, user)
     with transaction.atomic():
         user.sts_group, user.sponsor = group, sponsor_obj
         user.first_name, user.last_name, user.email = first_name, last_name, email

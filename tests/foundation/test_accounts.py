@@ -15,7 +15,11 @@ pytestmark = pytest.mark.django_db
     ("lowerUPPER", False),        # two classes
     ("lowerUPPER1", True),        # three classes
     ("lower123$$", True),
-    ("Abcdefg1$", True),
+    ("Gumbo7$Levee", True),
+    ("Abcdefg1$", False),         # a common password with digits and a symbol added
+    ("Password1", False),         # Django's common-password list
+    ("Summer2025", False),        # a season and a year
+    ("Passw0rd!", False),
 ])
 def test_password_standard(password, ok):
     if ok:
@@ -117,3 +121,13 @@ def test_reprovisioning_with_the_same_password_is_idempotent(capsys):
     call_command("create_sts_user", *args)
     user = User.objects.get(username="E017ABC")
     assert user.check_password("Given#Pass1") and user.password_history.count() == 1
+
+
+def test_a_password_holding_the_user_id_is_refused(make_user):
+    with pytest.raises(ValidationError, match="user ID"):
+        make_user("E017UPD", "lea-update", "017", password="My-e017upd-Key9")
+    with pytest.raises(ValidationError):
+        make_user("E017UPD", "lea-update", "017", password="E017upd#1")  # too like the user ID as well
+    user = make_user("E017UPD", "lea-update", "017", password="Gumbo7$Levee")
+    with pytest.raises(ValidationError, match="user ID"):
+        validate_password("Xx-E017UPD-long-enough-9", user)

@@ -34,13 +34,18 @@ def _db_url():
 
 
 class Worker:
-    def __init__(self, media_root):
+    """A real worker process. `env` overrides its settings (e.g. the broker's visibility timeout and
+    the stale-upload threshold, short in tests so redelivery and retries happen within seconds)."""
+
+    def __init__(self, media_root, **env):
         self.media_root = media_root
+        self.env = {"STS_BROKER_VISIBILITY_TIMEOUT": "4", "STS_UPLOAD_STALE_SECONDS": "3", **env}
         self.proc = None
 
-    def start(self):
+    def start(self, **env):
+        self.env.update(env)
         env = {**os.environ, "DATABASE_URL": _db_url(), "STS_PRIVATE_MEDIA_ROOT": str(self.media_root),
-               "STS_BROKER_VISIBILITY_TIMEOUT": "4", "PYTHONUNBUFFERED": "1"}
+               "DJANGO_SETTINGS_MODULE": "sts.test_settings", "PYTHONUNBUFFERED": "1", **self.env}
         log = open(self.media_root / f"worker-{uuid.uuid4().hex[:6]}.log", "w")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "sts", "worker", "--loglevel", "info", "--concurrency", "1",

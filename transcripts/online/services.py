@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from core_tables.models import SecureId, Site
 from core_tables.snapshot import build_snapshot
-from transcripts import records as R
+from transcripts import deleted, records as R
 from transcripts.edits import CATALOG, REJECT, EditContext, Finding, assess_student, finding
 from transcripts.edits.student import partial_name
 from transcripts.graduates import is_graduate, mark_graduate_change
@@ -439,82 +437,19 @@ def remove_credential(credential: Credential, *, by: str) -> None:
 
 # --- delete all and restore ---------------------------------------------------------------------
 
-def _row_data(obj, exclude=("id", "student")) -> dict:
-    out = {}
-    for f in obj._meta.concrete_fields:
-        if f.name in exclude:
-            continue
-        value = getattr(obj, f.attname)
-        if isinstance(value, (dt.date, dt.datetime)):
-            value = value.isoformat()
-        elif isinstance(value, Decimal):
-            value = str(value)
-        out[f.attname] = value
-    return out
-
-
-def _row_from(model, data: dict, **extra):
-    values = {}
-    for name, value in data.items():
-        f = next(f for f in model._meta.concrete_fields if f.attname == name)
-        values[name] = value if value is None or f.get_internal_type() == "JSONField" else f.to_python(value)
-    return model(**values, **extra)
-
-
 def delete_student(student: Student, *, by: str) -> DeletedStudentSet:
     """Delete All Student Records for the BSSY: the student, its transcripts, IBCs, credentials and
     overrides. The whole set is kept in the audit trail first, so state staff can restore it."""
-    records = {
-        "student": _row_data(student, exclude=("id",)),
-        "transcripts": [_row_data(t) for t in student.transcripts.all()],
-        "ibcs": [_row_data(i) for i in student.ibcs.all()],
-        "credentials": [_row_data(c) for c in student.credentials.all()],
-        "overrides": [_row_data(o) for o in student.overrides.all()],
-    }
-    was_graduate = is_graduate(student)
-    with transaction.atomic():
-        kept = DeletedStudentSet.objects.create(
-            bssy=student.bssy, sponsor_id=student.sponsor_id, site_id=student.site_id, state_id=student.state_id,
-            display_name=student.display_name[:40], records=records, deleted_by=by)
-        log_change(student, "all records deleted", by, deleted_set=kept.pk,
-                   transcripts=len(records["transcripts"]), ibcs=len(records["ibcs"]))
-        if was_graduate:
-            mark_graduate_change([student.site_id], student.bssy, by=by, source=SOURCE)
-        student.delete()  # credential files stay on disk with the audit copy
-    return kept
+    return deleted.delete_students([student.pk], by=by, source=SOURCE)[0]
 
 
-class RestoreRefused(Exception):
-    pass
+RestoreRefused = deleted.RestoreRefused
 
 
 def restore_student(kept: DeletedStudentSet, *, by: str) -> Student:
     """Put a deleted record set back as it was. Refused when it was restored already or when a
     student with the State ID is on file again for that sponsor and BSSY."""
-    if kept.restored_at:
-        raise RestoreRefused(f"This record set was restored on {timezone.localtime(kept.restored_at):%m/%d/%Y} "
-                             f"by {kept.restored_by}.")
-    if Student.objects.filter(bssy=kept.bssy, sponsor_id=kept.sponsor_id, state_id=kept.state_id).exists():
-        raise RestoreRefused(f"A student with State ID {kept.state_id} is on file again for this sponsor and BSSY; "
-                             "delete it first to restore the deleted records.")
-    data = kept.records
-    with transaction.atomic():
-        student = _row_from(Student, data["student"])
-        student.updated_by = by
-        student.save()
-        Transcript.objects.bulk_create([_row_from(Transcript, row, student=student) for row in data["transcripts"]])
-        Ibc.objects.bulk_create([_row_from(Ibc, row, student=student) for row in data["ibcs"]])
-        for model, key, stamp in ((Credential, "credentials", "uploaded_at"), (GraduationOverride, "overrides", "at")):
-            for row in data.get(key, []):
-                obj = _row_from(model, row, student=student)
-                obj.save()
-                # auto_now_add set the time of the insert: put the original one back.
-                model.objects.filter(pk=obj.pk).update(**{stamp: model._meta.get_field(stamp).to_python(row[stamp])})
-        kept.restored_at, kept.restored_by = timezone.now(), by
-        kept.save(update_fields=["restored_at", "restored_by"])
-        log_change(student, "all records restored", by, source="restore", deleted_set=kept.pk)
-        if is_graduate(student):
-            mark_graduate_change([student.site_id], student.bssy, by=by, source="restore")
+    student = deleted.restore(kept, by=by)
     recompute([student.pk])
     return student
 
@@ -573,8 +508,7 @@ def reassign_student(source: Student, *, target_site: Site, bssy: int, by: str, 
             Transcript.objects.bulk_create([Transcript(student=student, **transcript_values(t))
                                             for t in rs.transcripts])
             Ibc.objects.bulk_create([Ibc(student=student, **ibc_values(i)) for i in rs.ibcs])
-            Credential.objects.bulk_create([_row_from(Credential, _row_data(c), student=student)
-                                            for c in source.credentials.all()])
+            Credential.objects.bulk_create([deleted.copy_row(c, student=student) for c in source.credentials.all()])
             log_change(student, "reassigned in", by, source="reassignment", **{"from": origin, "moved": False})
             _mark_graduate(student, False, by, "reassignment")
     recompute([student.pk])

@@ -1,0 +1,8 @@
+"""The test suite's settings: production settings (DEBUG off, secure cookies, CSP, HSTS) with a
+throwaway secret key and without the https redirect (the test client and live server speak http)."""
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-any-deployment-" + "x" * 20)
+os.environ.setdefault("STS_SSL_REDIRECT", "0")
+
+from .settings import *  # noqa: E402,F401,F403
