@@ -1,11 +1,12 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest, ObjectDoesNotExist
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from .exports import CONTENT_TYPES, EXPORTERS
+from .exports import CONTENT_TYPES, EXPORTERS, with_viewer
 from .models import ExportJob
 from .tasks import read_progress, run_export
 
@@ -15,8 +16,13 @@ def start_export(request, exporter_name, fmt, params):
     exporter = EXPORTERS[exporter_name]
     if fmt not in exporter.formats:
         raise Http404(f"No {fmt} format for this export.")
-    exporter.check(request.user, params)
-    title = exporter.title(params)
+    params = {k: v for k, v in params.items() if k != "viewer"}
+    try:
+        exporter.check(request.user, with_viewer(params, request.user))
+        title = exporter.title(with_viewer(params, request.user))
+    except (KeyError, TypeError, ValueError, ObjectDoesNotExist) as exc:
+        # An exporter that did not name the problem itself (BadRequest/PermissionDenied pass through).
+        raise BadRequest(f"The export's parameters are missing or wrong ({exc.__class__.__name__}).") from None
     job = ExportJob.objects.create(user=request.user, exporter=exporter_name, fmt=fmt, params=params, title=title,
                                    filename=f"{slugify(title)[:80] or 'export'}.{fmt}")
     transaction.on_commit(lambda: run_export.delay(job.pk))

@@ -64,6 +64,20 @@ def counted(rows, total, progress, every=200):
     progress(max(done, 0), total if total is not None else max(done, 0))
 
 
+def with_viewer(params, user):
+    """The params an exporter sees: the request's, with `viewer` set to the requesting user's pk by
+    the framework (never taken from the request), so rows can be scoped to what that user sees."""
+    return {**params, "viewer": user.pk}
+
+
+def viewer_of(params):
+    """The requesting user of an export (see `with_viewer`), or None outside a request."""
+    from django.contrib.auth import get_user_model
+
+    pk = params.get("viewer")
+    return get_user_model().objects.filter(pk=pk).first() if pk is not None else None
+
+
 def register(cls):
     EXPORTERS[cls.name] = cls()
     return cls
@@ -143,7 +157,6 @@ def write_xlsx(title, rows, path, widths=None):
     for i, width in enumerate(widths or _widths(sample), start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     bold = Font(bold=True)
-    date_cells = {}
     count = 0
     for i, row in enumerate(itertools.chain(sample, rows)):
         if i == 0:

@@ -177,7 +177,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 50  # PDF rendering grows memory; recycle processes
 CELERY_TASK_ALWAYS_EAGER = env.bool("STS_CELERY_EAGER", default=False)
 
-# Upload limits (uploads app).
+# Upload limits (uploads app). The size limit holds while the body streams in (uploads/handlers.py).
+FILE_UPLOAD_HANDLERS = [
+    "uploads.handlers.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_TEMP_DIR = None  # the system's; never the repository
 STS_UPLOAD_MAX_BYTES = env.int("STS_UPLOAD_MAX_BYTES", default=200 * 1024 * 1024)
 STS_UPLOAD_MAX_UNZIPPED_BYTES = env.int("STS_UPLOAD_MAX_UNZIPPED_BYTES", default=1024 * 1024 * 1024)
 STS_CREDENTIAL_MAX_BYTES = env.int("STS_CREDENTIAL_MAX_BYTES", default=10 * 1024 * 1024)  # Jumpstart PDFs

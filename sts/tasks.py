@@ -19,7 +19,7 @@ def read_progress(job):
 
 @shared_task(acks_late=True)
 def run_export(job_id):
-    from .exports import EXPORTERS, export_dir
+    from .exports import EXPORTERS, export_dir, with_viewer
     from .models import ExportJob
 
     job = ExportJob.objects.select_related("user").filter(pk=job_id).first()
@@ -31,10 +31,11 @@ def run_export(job_id):
     def progress(done, total):
         cache.set(progress_key(job.pk), (done, total), 3600)
 
+    params = with_viewer(job.params, job.user)
     try:
-        exporter.check(job.user, job.params)  # permissions may have changed since the request
+        exporter.check(job.user, params)  # permissions may have changed since the request
         path = export_dir() / f"{job.pk}-{job.filename}"
-        exporter.render(job.fmt, job.params, path, progress=progress)
+        exporter.render(job.fmt, params, path, progress=progress)
         job.status, job.path = "done", str(path)
     except PermissionDenied as exc:
         job.status, job.message = "failed", str(exc) or "Not allowed."

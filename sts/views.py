@@ -1,7 +1,10 @@
 """The shell: home page, State ID search, BSSY selector."""
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -35,10 +38,20 @@ def select_bssy(request):
     else:
         request.session["bssy"] = bssy
         messages.info(request, f"You are working in {fmt_bssy(bssy)}. Home returns you to the current year.")
-    target = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "/"
-    return redirect(target)
+    return redirect(local_url(request, request.POST.get("next")))
+
+
+def local_url(request, target, default="/"):
+    """`target` when it is a path of this site (absolute URLs of this host are cut to their path),
+    else `default`: a Referer or `next` never sends anyone off-site."""
+    if not target or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                         require_https=request.is_secure()):
+        return default
+    parts = urlsplit(target)
+    path = parts.path or "/"
+    if not path.startswith("/") or path.startswith("//"):
+        return default
+    return path + (f"?{parts.query}" if parts.query else "")
 
 
 @login_required
@@ -55,7 +68,7 @@ def search_student(request):
 
     state_id = request.GET.get("state_id", "").strip()
     if not state_id:
-        return redirect(request.META.get("HTTP_REFERER") or "home")
+        return redirect(local_url(request, request.META.get("HTTP_REFERER"), reverse("home")))
     student = find_student(request.user, state_id, request.bssy)
     if student is None:
         messages.warning(request, f"No student with State ID {state_id} in {fmt_bssy(request.bssy)} "

@@ -3,6 +3,7 @@
 Rejected with a clear message, never a crash: empty file, bad name, file over the size limit,
 a zip bomb (total or ratio), nested archives, members that are not .txt.
 """
+import io
 import re
 import zipfile
 from dataclasses import dataclass
@@ -101,3 +102,31 @@ class _LimitedReader:
 
     def __exit__(self, *exc):
         self.close()
+
+
+HEAD_BYTES = 4 << 20  # the first record is on the first line of any real file
+
+
+def declared_sponsor(fileobj, name) -> str | None:
+    """The sponsor code (columns 11-13) of the first STS record of an uploaded .txt, or of the first
+    .txt in a .zip; None when there is none to read (the pipeline then says what is wrong). Read
+    before the file is stored, so a file of another sponsor never enters that sponsor's history."""
+    from .validation import file_identity
+
+    try:
+        fileobj.seek(0)
+        if Path(name).name.lower().endswith(".zip"):
+            with zipfile.ZipFile(fileobj) as archive:
+                info = next((i for i in archive.infolist() if i.filename.lower().endswith(".txt")), None)
+                if info is None:
+                    return None
+                with archive.open(info) as member:
+                    head = member.read(HEAD_BYTES)
+        else:
+            head = fileobj.read(HEAD_BYTES)
+        identity = file_identity(io.BytesIO(head))
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError):
+        return None
+    finally:
+        fileobj.seek(0)
+    return identity[1] if identity else None

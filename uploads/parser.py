@@ -57,11 +57,24 @@ def read_blocks(f: BinaryIO, size: int = BLOCK_BYTES) -> Iterator[bytes]:
     """The file from the start in blocks of whole lines (terminators kept; the last block
     may end without one), the UTF-8 byte order mark dropped. A line ends at LF, CR LF or a
     lone CR, as `bytes.splitlines` has it (old Mac files read as lines; a CR inside a
-    record makes it too short)."""
+    record makes it too short). A line longer than MAX_LINE (no record is) is passed on as
+    its first MAX_LINE + 1 bytes and the rest of it is dropped, so it stays one line with
+    bounded memory and a 50 MB line is one LENGTH error, not one per block."""
     f.seek(0)
-    carry, first = b"", True
+    carry, first, skipping, drop_lf = b"", True, False, False
     while True:
         data = f.read(size)
+        if data and drop_lf:
+            data, drop_lf = data.removeprefix(b"\n"), False
+        if data and skipping:
+            end = min((i for i in (data.find(b"\n"), data.find(b"\r")) if i >= 0), default=-1)
+            if end < 0:
+                continue  # still inside the overlong line
+            drop_lf = data[end:end + 1] == b"\r" and end == len(data) - 1  # its LF may start the next read
+            data = data[end + 1 + (data[end:end + 2] == b"\r\n"):]
+            skipping = False
+            if not data:
+                continue
         if data:
             block = carry + data
             cut = block.rfind(b"\n") + 1 or block.rfind(b"\r") + 1
@@ -69,7 +82,13 @@ def read_blocks(f: BinaryIO, size: int = BLOCK_BYTES) -> Iterator[bytes]:
                 if len(block) <= MAX_LINE:
                     carry = block  # no complete line yet (or a CR whose LF may follow)
                     continue
-                cut = len(block)  # no record is this long: pass it on as a line, memory stays bounded
+                if cut == 0:  # no record is this long: its head stands for it, the rest is dropped
+                    block, carry, skipping = block[:MAX_LINE + 1] + b"\n", b"", True
+                    if first:
+                        block, first = block.removeprefix(BOM), False
+                    yield block
+                    continue
+                cut, drop_lf = len(block), True  # a long line ending in CR: its LF may start the next read
             block, carry = block[:cut], block[cut:]
         elif carry:
             block, carry = carry, b""  # the last line, without terminator

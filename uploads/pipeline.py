@@ -8,6 +8,8 @@ killed worker) leaves the previous data whole, and the same file run twice gives
 import datetime as dt
 import shutil
 import tempfile
+import zipfile
+import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -32,6 +34,8 @@ from .loading import StudentWriter
 from .models import SponsorYearLock
 from .validation import iter_students, scan_file
 
+# What reading a zip member raises when the archive is damaged (zipfile checks the CRC at the end).
+DAMAGED_MEMBER = (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, ValueError)
 ERROR_ROW_LIMIT = 50_000  # error rows kept per upload (bounded memory); counts stay exact beyond it
 
 
@@ -81,14 +85,17 @@ class Run:
     loaded_student_ids: list = field(default_factory=list)
 
     def as_json(self, with_errors=True):
-        out = {"accepted": self.accepted, "file_errors": self.file_errors,
-               "students": {"total": self.total, "loaded": self.loaded, "rejected": self.rejected},
-               "errors": [{k: e[k] for k in ("line", "record_type", "state_id", "code", "position", "value", "message")}
-                          for e in self.errors] if with_errors else [],
-               "grad_date_removed": self.grad_date_removed}
-        if self.absent_by_site:
-            out["replace_deletes"] = {"students": sum(self.absent_by_site.values()), "sites": self.absent_by_site}
-        return out
+        """The sts_validate / sts_upload contract (exactly these keys)."""
+        return {"accepted": self.accepted, "file_errors": self.file_errors,
+                "students": {"total": self.total, "loaded": self.loaded, "rejected": self.rejected},
+                "errors": [{k: e[k] for k in ("line", "record_type", "state_id", "code", "position", "value", "message")}
+                           for e in self.errors] if with_errors else [],
+                "grad_date_removed": self.grad_date_removed}
+
+    @property
+    def replace_deletes(self):
+        """What replace mode deletes (or, validating, would delete): {"students": n, "sites": {code: n}}."""
+        return {"students": sum(self.absent_by_site.values()), "sites": self.absent_by_site}
 
 
 def run_pipeline(path, original_name, *, mode, bssy=None, today=None, user=None, progress=None, source="batch",
@@ -158,8 +165,12 @@ def _extract(path, original_name, workdir):
     out = []
     for i, member in enumerate(found):
         target = workdir / f"{i}.txt"
-        with member.open() as src, open(target, "wb") as dst:
-            shutil.copyfileobj(src, dst, 1 << 20)
+        try:
+            with member.open() as src, open(target, "wb") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+        except DAMAGED_MEMBER as exc:  # a failed CRC, a truncated stream, an encrypted member
+            raise FileRejected("ZIP", f"Damaged zip member {member.name}: {exc}. Nothing was loaded; "
+                                      "zip the files again.") from None
         out.append((member.name, target))
     return out
 

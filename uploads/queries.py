@@ -1,25 +1,58 @@
+"""Who sees which uploads and which rows of them: one rule, used by every upload page, download and
+export. Uploads follow sites: a school-level user sees the uploads of school-level users who share
+one of their sites (and their own); inside an upload, the rows of students at their sites."""
 from django.db.models import Q
 
 from sts.accounts import permissions
+from sts.accounts.groups import GROUPS
+from sts.accounts.models import User
 from sts.accounts.permissions import Action
 
 from .models import Upload
 
+SCHOOL_GROUPS = [g.code for g in GROUPS.values() if g.scope == "school"]
+
+
+def _school_sites(user):
+    return frozenset(permissions.sites_for(user, Action.UPLOAD).values_list("code", flat=True))
+
 
 def uploads_visible_to(user):
-    """Uploads of the sponsors the user may upload for, and the user's own (even File Not Accepted)."""
-    sponsors = permissions.sponsors_for(user, Action.UPLOAD)
+    """Uploads of the sponsors the user may upload for (school-level: of users sharing a site),
+    and the user's own (even File Not Accepted ones, whose sponsor may be unknown)."""
     uploads = Upload.objects.select_related("sponsor", "user")
+    if not permissions.can(user, Action.UPLOAD):
+        return uploads.filter(user=user)
     if permissions.is_state_staff(user):
         return uploads
-    return uploads.filter(Q(sponsor__in=sponsors) | Q(user=user))
+    if permissions.is_school_level(user):
+        peers = User.objects.filter(sponsor_id=user.sponsor_id, sts_group__in=SCHOOL_GROUPS,
+                                    site_access__site__code__in=_school_sites(user)).values("pk")
+        return uploads.filter(Q(user=user) | Q(sponsor_id=user.sponsor_id, user__in=peers)).distinct()
+    return uploads.filter(Q(sponsor__in=permissions.sponsors_for(user, Action.UPLOAD)) | Q(user=user))
 
 
 def may_see_upload(user, upload) -> bool:
-    """The submitter, anyone who may upload for its sponsor, and state staff for uploads whose
-    sponsor was never known (a file rejected before its first record was read)."""
+    return uploads_visible_to(user).filter(pk=upload.pk).exists()
+
+
+def row_sites(user, upload):
+    """The sites whose rows of `upload` the user sees: None for all (the submitter, who sent the
+    whole file; LEA-level users; state staff), else the school-level user's sites."""
+    if upload.user_id == user.pk or not permissions.is_school_level(user):
+        return None
+    return _school_sites(user)
+
+
+def visible_errors(user, upload):
+    """The upload's error rows the user may see."""
+    sites = row_sites(user, upload)
+    return upload.errors.all() if sites is None else upload.errors.filter(site__in=sites)
+
+
+def may_download_original(user, upload) -> bool:
+    """The original file holds every site's records: the submitter and LEA-level users (and state
+    staff) only."""
     if upload.user_id == user.pk:
         return True
-    if upload.sponsor_id:
-        return permissions.can(user, Action.UPLOAD, sponsor=upload.sponsor)
-    return permissions.can(user, Action.EDIT_REFERENCE)
+    return not permissions.is_school_level(user) and may_see_upload(user, upload)

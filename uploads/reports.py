@@ -1,10 +1,10 @@
 """The upload error report as an export (CSV, Excel, PDF), rendered by a worker."""
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 
-from sts.exports import Exporter, register
+from sts.exports import Exporter, register, viewer_of
 
 from .models import Upload
-from .queries import may_see_upload
+from .queries import may_see_upload, visible_errors
 
 
 @register
@@ -12,7 +12,10 @@ class UploadErrors(Exporter):
     name = "upload_errors"
 
     def _upload(self, params):
-        return Upload.objects.select_related("sponsor").get(pk=int(params["upload"]))
+        try:
+            return Upload.objects.select_related("sponsor").get(pk=int(params["upload"]))
+        except (KeyError, TypeError, ValueError, Upload.DoesNotExist):
+            raise BadRequest("Choose an upload whose error report to export.") from None
 
     def check(self, user, params):
         if not may_see_upload(user, self._upload(params)):
@@ -22,12 +25,17 @@ class UploadErrors(Exporter):
         upload = self._upload(params)
         return f"Upload {upload.pk} error report - {upload.original_name}"
 
+    def _errors(self, params):
+        """The rows the requesting user sees (school-level users: their sites')."""
+        upload = self._upload(params)
+        viewer = viewer_of(params)
+        return visible_errors(viewer, upload) if viewer is not None else upload.errors.none()
+
     def count(self, params):
-        return self._upload(params).errors.count()
+        return self._errors(params).count()
 
     def rows(self, params):
-        upload = self._upload(params)
         yield ["Line", "Record type", "State ID", "Code", "Field", "Position", "Value", "Message", "Effect", "Input record"]
-        for e in upload.errors.order_by("line", "id").iterator(chunk_size=2000):
+        for e in self._errors(params).order_by("line", "id").iterator(chunk_size=2000):
             yield [e.line, e.record_type, e.state_id, e.code, e.field, e.position, e.value, e.message,
                    "graduation date removed" if e.severity == "remove_grad_date" else "student rejected", e.record]

@@ -186,7 +186,10 @@ def save_run(upload, run):
         upload.students_total = upload.students_done = run.total
         upload.counts, upload.error_counts = run.counts, run.error_counts
         status = "superseded" if run.superseded_by else "complete" if run.accepted else "not_accepted"
-        _finish(upload, status, run.as_json(with_errors=False))
+        result = run.as_json(with_errors=False)
+        if run.accepted and upload.mode in ("validate", "replace"):
+            result["replace_deletes"] = run.replace_deletes
+        _finish(upload, status, result)
     cache.delete(progress_key(upload.pk))
 
 

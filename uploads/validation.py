@@ -39,7 +39,7 @@ from transcripts.records import (
 )
 from transcripts.reference import ReferenceSnapshot
 from uploads.layouts import PARSERS, RECORD_LENGTHS
-from uploads.parser import blocks, decode, opened, raw_lines, read_blocks, text_lines
+from uploads.parser import MAX_LINE, blocks, decode, opened, raw_lines, read_blocks, text_lines
 
 MAX_FILE_ERRORS = 100  # kept in full; further ones are only counted
 BUCKET_BYTES = 32 << 20  # size of one bucket of a non-contiguous file
@@ -147,7 +147,7 @@ def scan_file(source, snapshot: ReferenceSnapshot, *, bssy: int | None = None,
     return scan
 
 
-def _identity(f: BinaryIO) -> tuple[int, str, str] | None:
+def file_identity(f: BinaryIO) -> tuple[int, str, str] | None:
     """(line, sponsor, BSSY) of the first 020/030 record, else of the first 050: what the
     file says it is. Usually line 1."""
     fallback = None
@@ -207,7 +207,7 @@ def line_key(text: str, where: slice, layout: str) -> str:
 
 def _scan(scan: FileScan, snapshot: ReferenceSnapshot, bssy: int | None, layout: str | None) -> None:
     summary = scan.summary
-    identity = _identity(scan.file)
+    identity = file_identity(scan.file)
     if identity is None and (first := next(text_lines(scan.file), None)) is not None:
         line_no, text = first
         summary.add_error("SYSTEM", f"Line {line_no}: System Indicator (columns 1-3) must be 'STS', not "
@@ -276,7 +276,8 @@ class _Scanner:
         summary.records[record_type] += 1
         if record_type != IBC:  # a 050's length and BSSY are student-level edits (500, 503)
             if len(line) != RECORD_LENGTHS[record_type]:
-                summary.add_error("LENGTH", f"Line {line_no}: the {record_type} record is {len(line)} characters "
+                length = f"over {MAX_LINE:,}" if len(line) > MAX_LINE else f"{len(line)}"
+                summary.add_error("LENGTH", f"Line {line_no}: the {record_type} record is {length} characters "
                                             f"long; 020 and 030 records are 200.", line_no)
                 return
             if line[6:10] != self.want_bssy:

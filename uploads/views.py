@@ -1,24 +1,30 @@
 
-from django.conf import settings
+from pathlib import Path
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
+from django.views.decorators.http import require_POST
 
 from core_tables.periods import fmt_bssy
 from sts.accounts import permissions
-from sts.accounts.permissions import Action
+from sts.accounts.permissions import Action, PeriodClosed
 from sts.export_views import start_export
+from transcripts.deleted import RestoreRefused
 
-from .files import FileRejected, check_name
+from .deletions import deleted_by, may_undo, undo_deletions, undo_refusal
+from .files import FileRejected, check_name, declared_sponsor
 from .forms import UploadForm
-from .models import Upload
-from .queries import may_see_upload, uploads_visible_to
+from .handlers import too_large_message
+from .queries import may_download_original, row_sites, uploads_visible_to, visible_errors
 from .storage import store_upload
-from .tasks import read_progress
+from .tasks import read_progress, reap_stale_uploads
 
 
 @login_required
@@ -27,19 +33,64 @@ def upload(request):
     choices = [(y, fmt_bssy(y)) for y in range(request.current_bssy, request.current_bssy - 6, -1)]
     form = UploadForm(request.POST or None, request.FILES or None, bssy_choices=choices,
                       initial={"bssy": request.bssy})
-    if request.method == "POST" and form.is_valid():
-        incoming = form.cleaned_data["file"]
-        try:
-            name = check_name(incoming.name)
-        except FileRejected as exc:
-            form.add_error("file", exc.message)
-        else:
-            if incoming.size > settings.STS_UPLOAD_MAX_BYTES:
-                form.add_error("file", f"{name} is {incoming.size:,} bytes; the limit is {settings.STS_UPLOAD_MAX_BYTES:,}.")
+    if request.method == "POST":
+        too_large = too_large_message(request)
+        if too_large:
+            form.add_error("file", too_large)
+        elif form.is_valid():
+            incoming = form.cleaned_data["file"]
+            problem = _refusal_before_storing(request.user, incoming)
+            if problem:
+                form.add_error("file", problem)
             else:
-                job = _store_and_queue(request.user, name, incoming, form.cleaned_data)
+                job = _store_and_queue(request.user, Path(incoming.name).name, incoming, form.cleaned_data)
                 return redirect("uploads:detail", pk=job.pk)
-    return render(request, "uploads/upload.html", {"form": form})
+    bssy = form["bssy"].value() or request.bssy
+    return render(request, "uploads/upload.html", {"form": form, **replace_scope(request.user, _int(bssy))})
+
+
+def _int(value, default=None):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _refusal_before_storing(user, incoming):
+    """Why the file is refused before it is stored ('' if it is not): its name, or a sponsor code
+    the user may not submit for (such a file never enters another sponsor's history)."""
+    try:
+        name = check_name(incoming.name)
+    except FileRejected as exc:
+        return exc.message
+    sponsor = declared_sponsor(incoming, name)
+    if sponsor and not permissions.can(user, Action.UPLOAD, sponsor=sponsor):
+        return (f"{name} is a file of sponsor {sponsor!r} (Sponsor Code, columns 11-13 of its first record); "
+                "you may submit only for your own sponsor. The file was not stored.")
+    return ""
+
+
+def replace_scope(user, bssy):
+    """What "Delete all records and replace" may delete for this user: the students on file for
+    `bssy` at each site within reach (the LEA's sites, or a school-level user's own)."""
+    from transcripts.models import Student
+
+    sponsor = user.sponsor
+    if sponsor is None or bssy is None:
+        return {"replace_sites": []}
+    sites = permissions.sites_for(user, Action.UPLOAD).filter(sponsor=sponsor).order_by("code")
+    counts = dict(Student.objects.filter(sponsor=sponsor, bssy=bssy, site__in=sites).values("site__code")
+                  .annotate(n=Count("id")).values_list("site__code", "n"))
+    return {"replace_sites": [(site.code, site.name, counts.get(site.code, 0)) for site in sites],
+            "replace_bssy": bssy}
+
+
+@login_required
+def replace_scope_fragment(request):
+    """The upload page's replace-mode warning for the BSSY chosen (htmx)."""
+    permissions.require(request.user, Action.UPLOAD)
+    return render(request, "uploads/_replace_scope.html",
+                  replace_scope(request.user, _int(request.GET.get("bssy"), request.bssy)))
 
 
 def _store_and_queue(user, name, incoming, data):
@@ -63,9 +114,9 @@ def code_label(code):
 
 
 def _upload_or_404(request, pk):
-    job = get_object_or_404(Upload.objects.select_related("sponsor", "user"), pk=pk)
-    if not may_see_upload(request.user, job):
-        raise PermissionDenied("You may not see this upload.")
+    """The upload, or 404 for one the user may not see (no hint that it exists)."""
+    reap_stale_uploads()  # a lost worker's upload is retried or failed as soon as anyone looks
+    job = get_object_or_404(uploads_visible_to(request.user), pk=pk)
     return job
 
 
@@ -80,7 +131,8 @@ def detail(request, pk):
         if job.finished:
             response["HX-Refresh"] = "true"  # reload once: the full error report replaces the status
         return response
-    errors = job.errors.all()
+    visible = visible_errors(request.user, job)
+    errors = visible
     code, record_type, state_id = request.GET.get("code", ""), request.GET.get("record_type", ""), request.GET.get("state_id", "").strip()
     if code:
         errors = errors.filter(code=code)
@@ -89,12 +141,17 @@ def detail(request, pk):
     if state_id:
         errors = errors.filter(state_id=state_id)
     by_code = [(row["code"], row["n"], code_label(row["code"]))
-               for row in job.errors.values("code").annotate(n=Count("id")).order_by("code")]
+               for row in visible.values("code").annotate(n=Count("id")).order_by("code")]
     page = Paginator(errors, 100).get_page(request.GET.get("page"))
     listed = sum(n for _c, n, _m in by_code)
+    scoped = row_sites(request.user, job) is not None
+    removed = deleted_by(request.user, job)
     return render(request, "uploads/detail.html", {
         "job": job, "page": page, "by_code": by_code, "code": code, "record_type": record_type, "state_id": state_id,
-        "unlisted": max(0, sum(job.error_counts.values()) - listed),
+        "unlisted": 0 if scoped else max(0, sum(job.error_counts.values()) - listed), "scoped": scoped,
+        "removed": removed, "may_download": may_download_original(request.user, job),
+        "may_undo": bool(removed) and may_undo(request.user, job),
+        "undo_refusal": undo_refusal(job) if removed else "",
     })
 
 
@@ -102,7 +159,7 @@ def detail(request, pk):
 def record(request, pk, error_pk):
     """The input record of an error with the field in error highlighted (htmx fragment)."""
     job = _upload_or_404(request, pk)
-    error = get_object_or_404(job.errors, pk=error_pk)
+    error = get_object_or_404(visible_errors(request.user, job), pk=error_pk)
     text, start, length = error.record, (error.position or 0) - 1, error.length or 0
     parts = (text[:start], text[start:start + length], text[start + length:]) if start >= 0 and length else (text, "", "")
     return render(request, "uploads/_record.html", {"error": error, "parts": parts})
@@ -112,17 +169,47 @@ def record(request, pk, error_pk):
 def history(request):
     """View Uploads: every upload the user may see."""
     permissions.require(request.user, Action.UPLOAD)
+    reap_stale_uploads()
     page = Paginator(uploads_visible_to(request.user), 50).get_page(request.GET.get("page"))
+    for job in page:
+        job.may_download = may_download_original(request.user, job)
     return render(request, "uploads/history.html", {"page": page})
 
 
 @login_required
 def original(request, pk):
+    """The file as submitted: the submitter and LEA-level users (it holds every site's records)."""
     job = _upload_or_404(request, pk)
-    return FileResponse(open(job.stored_path, "rb"), as_attachment=True, filename=job.original_name)
+    if not may_download_original(request.user, job):
+        raise Http404("No such upload file.")
+    try:
+        handle = open(job.stored_path, "rb")
+    except OSError:
+        raise Http404("The original file is no longer stored.") from None
+    return FileResponse(handle, as_attachment=True, filename=job.original_name)
 
 
 @login_required
+@require_POST
 def export(request, pk, fmt):
     job = _upload_or_404(request, pk)
     return start_export(request, "upload_errors", fmt, {"upload": job.pk})
+
+
+@login_required
+@require_POST
+def undo(request, pk):
+    """Undo a replace-mode upload's deletions as a whole."""
+    job = _upload_or_404(request, pk)
+    if not may_undo(request.user, job):
+        raise PermissionDenied("You may not undo this upload's deletions.")
+    try:
+        restoring = Action.RESTORE_DELETED if permissions.can(request.user, Action.RESTORE_DELETED) else Action.UPLOAD
+        permissions.require_write(request.user, restoring, sponsor=job.sponsor, bssy=job.bssy)
+        restored = undo_deletions(job, by=request.user.username)
+    except (PeriodClosed, RestoreRefused) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{len(restored)} student{pluralize(len(restored))} deleted by upload {job.pk} "
+                                  f"{'was' if len(restored) == 1 else 'were'} restored.")
+    return redirect("uploads:detail", pk=job.pk)

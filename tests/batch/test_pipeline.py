@@ -193,5 +193,5 @@ def test_error_report_is_visible_to_the_sponsor_only(tmp_path, client, coordinat
     fragment = client.get(reverse("uploads:record", args=[upload.pk, error.pk])).content.decode()
     assert "<mark>Q9</mark>" in fragment  # the field in error, highlighted in the input record
     client.force_login(make_user("E036ALL", "lea-all", "036"))
-    assert client.get(reverse("uploads:detail", args=[upload.pk])).status_code == 403
-    assert client.post(reverse("uploads:export", args=[upload.pk, "csv"])).status_code == 403
+    assert client.get(reverse("uploads:detail", args=[upload.pk])).status_code == 404  # no hint that it exists
+    assert client.post(reverse("uploads:export", args=[upload.pk, "csv"])).status_code == 404

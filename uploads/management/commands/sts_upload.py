@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from sts.accounts.models import User
 from sts.accounts.permissions import Action, can
+from uploads.files import declared_sponsor
 from uploads.storage import file_chunks, store_upload
 from uploads.tasks import run_upload
 
@@ -30,6 +31,11 @@ class Command(BaseCommand):
             raise CommandError(f"No user {user}.")
         if not can(account, Action.UPLOAD):
             raise CommandError(f"User {account.username} may not upload.")
+        with open(path, "rb") as f:
+            sponsor = declared_sponsor(f, path.name)
+        if sponsor and not can(account, Action.UPLOAD, sponsor=sponsor):
+            raise CommandError(f"{path.name} is a file of sponsor {sponsor!r}; {account.username} may not submit for it. "
+                               "The file was not stored.")
         # Recorded like a browser upload, so View Uploads lists it with its error report; the
         # pipeline checks the name (letters and digits) and reports it like the Upload screen does.
         upload = store_upload(account, path.name, file_chunks(path), mode=mode, bssy=bssy, today=parse_today(today))
