@@ -18,3 +18,5 @@ urlpatterns = [
     path("students/", include("transcripts.urls")),
     path("admin/", admin_site.urls),
 ]
+
+handler400 = "sts.views.bad_request"

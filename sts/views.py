@@ -99,3 +99,11 @@ def help_index(request):
     return render(request, "help/index.html", {"code_lists": lists, "edits": edits,
                                                "removal_reasons": GRAD_DATE_REMOVAL_REASONS,
                                                "state_staff": permissions.is_state_staff(request.user)})
+
+
+def bad_request(request, exception):
+    """400 with the reason when it is ours to tell (BadRequest: a NUL byte, a missing parameter)."""
+    from django.core.exceptions import BadRequest
+
+    message = str(exception) if type(exception) is BadRequest else ""
+    return render(request, "400.html", {"exception": message}, status=400)
