@@ -55,6 +55,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_folder(REFERENCE_DIR)
 
 
+@pytest.fixture
+def committed_reference(transactional_db):
+    """The reference set, committed (tests whose work runs in other threads or processes; the
+    flush of an earlier transactional test removed the session's copy)."""
+    from core_tables.codes import ensure_code_lists
+    from core_tables.loading import load_folder
+
+    load_folder(REFERENCE_DIR)
+    ensure_code_lists()
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

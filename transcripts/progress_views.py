@@ -17,7 +17,7 @@ from core_tables.browse_views import cohort_curricula
 from core_tables.models import Curriculum
 from sts.accounts import permissions
 from sts.accounts.permissions import Action
-from sts.exports import EXPORTERS
+from sts.exports import EXPORTERS, with_viewer
 
 from .edits import GRAD_DATE_REMOVAL_REASONS
 from .models import Student
@@ -154,7 +154,7 @@ def site_report(request, site_code, report):
     params = {"site": site.code, "bssy": request.bssy}
     exporter = EXPORTERS[report]
     exporter.check(request.user, params)
-    rows = exporter.rows(params)
+    rows = exporter.rows(with_viewer(params, request.user))
     header = next(rows)
     page = Paginator(list(rows), REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "reports/site_report.html", {

@@ -17,7 +17,7 @@ from core_tables.models import Site
 from core_tables.periods import fmt_bssy
 from sts.accounts import permissions
 from sts.accounts.permissions import Action
-from sts.exports import Exporter, register
+from sts.exports import Exporter, register, viewer_of
 
 from .models import Student, Transcript
 from .progress.partnumbers import part_number_findings
@@ -78,6 +78,13 @@ class SiteExporter(Exporter):
         site = _site(params)
         return f"{self.label} - {site.code} {site.name} - BSSY {fmt_bssy(_bssy(params))}"
 
+    def students(self, params):
+        """The site's students of the BSSY that the requesting user may see (LOSFA/BOR: consent Y);
+        every student for a command without a user."""
+        students = Student.objects.filter(site=_site(params), bssy=_bssy(params))
+        viewer = viewer_of(params)
+        return permissions.scope_students(viewer, students) if viewer is not None else students
+
 
 def _grade_order(grade: str) -> int:
     order = ("T9", "09", "10", "11", "12")
@@ -129,8 +136,10 @@ class OverallGpaReport(SiteExporter):
             "pk", "state_id", "last_name", "first_name", "grade", "graduation_date", "gpa")]
         ranks = class_rank((s.pk, site.sponsor.code, site.code, s.grade, s.gpa, s.graduation_date is not None)
                            for s in students)
+        # The whole class is ranked; the rows shown are the ones the user may see.
+        shown = set(self.students(params).values_list("pk", flat=True))
         yield self.HEADER
-        for s, rank in sorted(zip(students, ranks), key=lambda line: (
+        for s, rank in sorted(((s, r) for s, r in zip(students, ranks) if s.pk in shown), key=lambda line: (
                 _grade_order(line[0].grade), line[0].grade, line[1].class_rank is None, line[1].class_rank or 0,
                 line[0].last_name, line[0].first_name, line[0].state_id)):
             yield [site.sponsor.code, site.code, s.grade, s.state_id, f"{s.last_name}, {s.first_name}".strip(", "),
@@ -155,7 +164,7 @@ class PartNumberReport(SiteExporter):
         for t in Transcript.objects.filter(student__site=site, student__bssy=bssy).order_by("student_id", "pk"):
             records[t.student_id].append(t)
         yield self.HEADER
-        for student in Student.objects.filter(site=site, bssy=bssy, pk__in=list(records)).order_by(
+        for student in self.students(params).filter(pk__in=list(records)).order_by(
                 "last_name", "first_name", "state_id"):
             by_pk = {t.pk: t for t in records[student.pk]}
             for f in part_number_findings([course_of(t) for t in by_pk.values()], tables):

@@ -18,16 +18,6 @@ from django.conf import settings
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def committed_reference(transactional_db):
-    from core_tables.codes import ensure_code_lists
-    from core_tables.loading import load_folder
-    from tests.conftest import REFERENCE_DIR
-
-    load_folder(REFERENCE_DIR)
-    ensure_code_lists()
-
-
 def _db_url():
     db = settings.DATABASES["default"]
     return f"postgres://{db.get('USER') or 'postgres'}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
@@ -75,9 +65,18 @@ def worker(committed_reference, tmp_path, settings):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.PRIVATE_MEDIA_ROOT.mkdir()
     app.control.purge()
+    _forget_unacknowledged(app)
     w = Worker(tmp_path).start()
     yield w
     w.stop()
+
+
+def _forget_unacknowledged(app):
+    """A worker killed by an earlier test leaves its message unacknowledged in Redis (kombu's
+    `unacked` hash); drop it so it is not redelivered into this test."""
+    with app.connection_for_write() as conn:
+        client = conn.default_channel.client
+        client.delete("unacked", "unacked_index", "unacked_mutex")
 
 
 def wait_for(predicate, timeout, what):

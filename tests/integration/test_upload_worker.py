@@ -1,5 +1,6 @@
 """Upload through the web client, processed by a real Celery worker on Redis and PostgreSQL."""
 import io
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -8,7 +9,7 @@ from django.urls import reverse
 
 from core_tables.loading import load_folder
 from transcripts.models import Student
-from uploads.models import Upload
+from uploads.models import FINISHED, Upload
 from uploads.tasks import read_progress
 
 from .conftest import wait_for
@@ -96,3 +97,60 @@ def test_killed_worker_leaves_nothing_half_written_and_the_upload_is_retried(wor
                       180, "the redelivered upload")
     assert upload.status == "complete" and upload.attempts == 2, upload.result
     assert Student.objects.filter(sponsor__code="017", bssy=2025).count() == 4000
+
+
+def _killed_mid_file(client, worker, tmp_path, students=4000):
+    path = _generate(tmp_path, students, secure_ids=True)
+    upload = _submit(client, path)
+    wait_for(lambda: Upload.objects.get(pk=upload.pk).status == "processing" and read_progress(upload)[0] > 20000,
+             120, "the worker to be well into the file")
+    worker.kill()
+    killed_at = time.monotonic()
+    upload.refresh_from_db()
+    assert upload.status == "processing"  # it was killed mid-file, not finished
+    assert Student.objects.filter(sponsor__code="017", bssy=2025).count() == 0  # nothing half-written
+    return upload, killed_at
+
+
+def test_a_lost_upload_is_queued_again_within_the_stale_time(worker, client, coordinator, tmp_path, settings):
+    """The broker does not redeliver here (visibility timeout of an hour): the heartbeat reaper retries."""
+    worker.env["STS_BROKER_VISIBILITY_TIMEOUT"] = "3600"
+    worker.stop()
+    worker.start()
+    settings.STS_UPLOAD_STALE_SECONDS = 3
+    upload, killed_at = _killed_mid_file(client, worker, tmp_path)
+    # Anyone looking at the upload (or beat, every minute) reaps it once its heartbeat is stale.
+    wait_for(lambda: client.get(reverse("uploads:detail", args=[upload.pk]), {"part": "status"},
+                                HTTP_HX_REQUEST="true") and Upload.objects.get(pk=upload.pk).status == "queued",
+             30, "the stale upload to be queued again")
+    assert time.monotonic() - killed_at < settings.STS_UPLOAD_STALE_SECONDS + 10
+    page = client.get(reverse("uploads:detail", args=[upload.pk])).content.decode()
+    assert "queued again" in page
+    worker.start()
+    upload = wait_for(lambda: Upload.objects.filter(pk=upload.pk, status__in=FINISHED).first(), 180, "the retry")
+    assert upload.status == "complete" and upload.attempts == 2, upload.result
+    assert Student.objects.filter(sponsor__code="017", bssy=2025).count() == 4000
+
+
+def test_an_old_upload_retried_after_a_newer_one_never_overwrites_it(worker, client, coordinator, tmp_path, settings):
+    worker.env["STS_BROKER_VISIBILITY_TIMEOUT"] = "3600"
+    worker.stop()
+    worker.start()
+    settings.STS_UPLOAD_STALE_SECONDS = 3600  # keep the old upload aside until the newer one is in
+    old, _ = _killed_mid_file(client, worker, tmp_path)
+    worker.start()
+    newer_file = tmp_path / "newer" / "gen30.txt"
+    newer_file.parent.mkdir()
+    newer = _submit(client, _generate(newer_file.parent, 30))
+    newer = wait_for(lambda: Upload.objects.filter(pk=newer.pk, status__in=FINISHED).first(), 90, "the newer upload")
+    assert newer.status == "complete", newer.result
+    snapshot = sorted(Student.objects.filter(sponsor__code="017", bssy=2025).values_list("state_id", "updated_at"))
+    assert len(snapshot) == newer.result["students"]["loaded"]
+    settings.STS_UPLOAD_STALE_SECONDS = 2
+    time.sleep(2.5)
+    client.get(reverse("uploads:history"))  # reaps: the old upload goes back to the queue
+    old = wait_for(lambda: Upload.objects.filter(pk=old.pk, status__in=FINISHED).first(), 120, "the old upload's retry")
+    assert old.status == "superseded", old.result
+    assert f"upload #{newer.pk}" in old.result["file_errors"][0]["message"]
+    after = sorted(Student.objects.filter(sponsor__code="017", bssy=2025).values_list("state_id", "updated_at"))
+    assert after == snapshot  # the newer data stands, untouched

@@ -130,8 +130,7 @@ def test_the_size_limit_handler_stops_at_the_limit_not_after_the_file(settings):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_the_lockout_holds_under_parallel_wrong_passwords(make_user):
+def test_the_lockout_holds_under_parallel_wrong_passwords(committed_reference, make_user):
     """8 threads x 40 wrong passwords: the count stops at exactly 5 and the right password then fails."""
     from django.contrib.auth import authenticate
     from django.db import connection
