@@ -172,22 +172,6 @@ def test_live_check_reports_the_code_of_the_field_left(client, editor, site, tod
                                       "_field": "grade"}).content.decode()
 
 
-def test_findings_on_other_records_are_named_at_the_top(client, editor, site, today):
-    """Batch rejects the whole record set: an edit of the 020 that makes a transcript wrong is refused."""
-    # Before the 2014 cohort a 5.00 maximum is allowed on any course (314).
-    student = add_student(site, registry_student(), today, grade="12", grade9_entry="2013", diploma_path="C4")
-    client.force_login(editor)
-    client.post(url("add_transcript", student.pk), transcript_typed(grade_point_max="5.00", quality_points="5.00"))
-    assert Transcript.objects.filter(student=student).count() == 1
-    response = client.post(url("edit_student", student.pk), student_typed(grade="12", grade9_entry="2022"))
-    html = response.content.decode()
-    summary = re.search(r'id="error-summary".*?</div>', html, re.S).group(0)
-    assert "Transcript 2024 120101" in summary and "314 INVALID GRADE POINT MAXIMUM COUNT" in summary
-    assert Student.objects.get(pk=student.pk).grade9_entry == 2013
-
-
-# --- permissions and periods ----------------------------------------------------------------------
-
 def test_school_user_cannot_open_another_sites_student(client, make_user, open_period, site, today):
     student = add_student(site, registry_student(), today)
     client.force_login(make_user("E017SCH", "school-update", "017", sites=["017002"]))

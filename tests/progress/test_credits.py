@@ -112,9 +112,20 @@ def test_a_whole_course_beats_an_earlier_lone_half():
     assert [(c.grade, c.earned) for c in credits] == [("C", D("1.0"))]
 
 
-def test_five_point_courses_keep_their_scale_in_the_overall_gpa():
-    # AP Calculus A on 5.0 (5) and English B (3): (5 + 3) / 2 = 4.0
-    assert gpa(course(CALC, "A", scale=5, course_type="AP"), course(ENG1, "B")) == D(4)
+def test_the_overall_gpa_converts_every_course_to_the_4_scale():
+    # Guide: "converting grade points to the 4.00 scale used for TOPS GPA courses that have not been
+    # identified as remaining on the 5.0 scale and Overall GPA". AP Calculus A on 5.0 converts to 4,
+    # English B is 3: (4 + 3) / 2 = 3.5, and no Overall GPA exceeds 4.00.
+    assert gpa(course(CALC, "A", scale=5, course_type="AP"), course(ENG1, "B")) == D("3.5")
+    assert gpa(course(CALC, "A", scale=5, course_type="AP"), course(ENG1, "A", scale=5, course_type="HR")) == D(4)
+
+
+def test_core_points_keep_the_5_scale_for_the_5_list_and_convert_the_others():
+    credits = {c.code: c for c in build_credits([course(CALC, "A", scale=5, course_type="AP"),
+                                                 course(ENG1, "B", scale=5, course_type="HR")], COURSES)}
+    calc, eng = credits[CALC], credits[ENG1]
+    assert (calc.points, calc.overall_points) == (D(5), D(4))  # on the 5.0 list: 5.0 for the TOPS GPA
+    assert (eng.points, eng.overall_points) == (D("3.2"), D("3.2"))  # not on it: 4 x 4 / 5 = 3.2 everywhere
 
 
 def test_pass_and_exempt_records_are_whole_course_grades():

@@ -164,9 +164,9 @@ def test_to_json_is_exactly_the_command_contract():
             assert isinstance(used["bssy"], int) and isinstance(used["units"], float)
     assert [list(a) for a in data["awards"]] == [["code", "eligible", "gpa"]]
     assert list(data["graduation"]) == ["meets", "removal_reasons"]
-    # Overall: 10 B units (3; the earlier English I C is a repeat) + AP Biology A on 5.0 (5):
-    # (10 x 3 + 5) / 11 = 3.1818..., rounded to 3 decimals
-    assert data["overall_gpa"] == 3.182
+    # Overall, every course on the 4.00 scale: 10 B units (3; the earlier English I C is a repeat) +
+    # AP Biology A (5 on the 5.0 scale, 4 converted): (10 x 3 + 4) / 11 = 3.0909..., rounded to 3 places
+    assert data["overall_gpa"] == 3.091
     json.dumps(data)  # plain JSON types only
 
 

@@ -22,7 +22,6 @@ BELOW_A = frozenset("BCD")
 NO_QUALITY_GRADES = frozenset("PEF")
 WHOLE_COURSE_GRADES = frozenset("PE")
 AP_RULE_FROM = 2005  # "Beginning 2005-2006, only certain courses may be assigned the AP Course Type Code"
-FIVE_POINT_COHORT = 2014  # "Beginning with the 9th graders in the 2014-2015 school year"
 
 CREDITS = ("grade", "credit_attempted", "credit_earned")
 
@@ -127,33 +126,24 @@ def earned_not_attempted_on_pass(r, ctx):
     return r.grade in PASSING and earned is not None and attempted is not None and earned != attempted
 
 
-@edit("314", TRANSCRIPT, "grade_point_max", "INVALID GRADE POINT MAXIMUM COUNT", scope="set",
+@edit("314", TRANSCRIPT, "grade_point_max", "INVALID GRADE POINT MAXIMUM COUNT", reads=("grade_point_max", "grade"),
       solution="Maximum grade points that can be earned for the course/class with correct values of 3 digits "
-               "such as 4.00 or 5.00. In batch it should be 400 or 500. From the 9th graders of 2014-15 on, "
-               "only the courses on the 5.0 list may have a maximum above 4.00 (and none above 5.00).")
-def invalid_grade_point_max(view):
-    """Not 3 digits; 0 on a graded course (A-D, F); or above 4.00 (5.00 for the 5.0 courses)
-    for a student whose grade 9 entry is 2014 or later (unknown without the 020: not
-    checked). One pass over the student's 030s since the five-point rule needs the 020."""
-    entry = view.grade9_entry
-    five_point_rule = entry is not None and entry >= FIVE_POINT_COHORT
-    transcripts = view.transcripts
-    if set(map(GRADE_POINT_MAX, transcripts)) <= USUAL_MAXIMUM:  # the common case, tested in C
-        return
-    for r in transcripts:
-        if r.grade_point_max == "400":  # valid for every grade and cohort
-            continue
-        maximum = _number(r.grade_point_max)
-        if maximum is None or (maximum == 0 and (r.grade in QUALITY_GRADES or r.grade == "F")):
-            yield r
-        elif five_point_rule and maximum > 400:
-            course = view.ctx.snapshot.course(r.course_code, year(r.course_bssy))
-            if course is not None and (not course.five_point_eligible or maximum > 500):
-                yield r
+               "such as 4.00 or 5.00. In batch it should be 400 or 500 (000 only for a course without a grade "
+               "point, such as P or E). A 5.00 maximum is valid on any course: the points of a course that is "
+               "not on the 5.0 list are converted to the 4.00 scale for the GPAs.")
+def invalid_grade_point_max(r, ctx):
+    """What the code's text says (docs/progress-rules.md, section 1): not 3 digits, a value other
+    than 400 or 500, or 000 on a graded course (A-D, F). Schools weight honors courses locally on
+    5.00; the conversion scale exists for exactly those, so a 500 is never refused by itself."""
+    if r.grade_point_max in VALID_MAXIMUM:
+        return False
+    maximum = _number(r.grade_point_max)
+    if maximum == 0:
+        return r.grade in QUALITY_GRADES or r.grade == "F"
+    return True
 
 
-GRADE_POINT_MAX = attrgetter("grade_point_max")
-USUAL_MAXIMUM = frozenset({"400"})
+VALID_MAXIMUM = frozenset({"400", "500"})
 
 
 @edit("316", TRANSCRIPT, "waiver", "INVALID CORE CURRICULUM WAIVER FLAG", reads=("waiver",),

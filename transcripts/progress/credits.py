@@ -27,11 +27,12 @@ class Credit:
     grades: tuple[str, ...]  # ('B',) or ('B', 'C') for parts 1 and 2
     attempted: Decimal
     earned: Decimal
-    points: Decimal | None  # grade points on the course's scale; None for P and E
+    points: Decimal | None  # core/TOPS grade points (5.0-list courses on 5.0, others converted); None for P, E
     college_level: bool
     parts: str  # '' whole course, '12' combined parts, '1' or '2' a lone half
     experience_only: bool
     refs: tuple
+    overall_points: Decimal | None = None  # on the 4.00 scale, every course converted (Overall GPA)
 
     @property
     def grade(self) -> str:
@@ -48,16 +49,24 @@ class Credit:
 
 
 def grade_points(course: Course, info: CourseInfo | None) -> Decimal | None:
-    """Grade points of a record for GPA purposes; None for P and E (no GPA).
+    """Grade points of a record for the core and TOPS GPAs; None for P and E (no GPA).
 
-    Courses not eligible for the 5.0 scale are converted: quality points x 4 / maximum."""
+    "Conversion Scale: The process of converting grade points to the 4.00 scale used for TOPS GPA
+    courses that have not been identified as remaining on the 5.0 scale and Overall GPA": a course on
+    the 5.0 list keeps its points, any other is converted (quality points x 4 / maximum)."""
+    if info is not None and info.five_point_eligible and course.grade in GRADES_WITH_POINTS:
+        return ZERO if course.grade == "F" else course.quality_points
+    return overall_points(course)
+
+
+def overall_points(course: Course) -> Decimal | None:
+    """Grade points of a record for the Overall GPA: every course on the 4.00 scale."""
     if course.grade not in GRADES_WITH_POINTS:
         return None
     if course.grade == "F":
         return ZERO
-    five_point = info is not None and info.five_point_eligible
-    if five_point or course.grade_point_max in (ZERO, FOUR):
-        return course.quality_points  # no usable maximum (an upload edit) or already 4.0
+    if course.grade_point_max in (ZERO, FOUR):
+        return course.quality_points  # no usable maximum (edit 314 refuses it when graded) or already 4.0
     return course.quality_points * FOUR / course.grade_point_max
 
 
@@ -93,23 +102,27 @@ def _whole(course: Course, info: CourseInfo | None, parts: str = "") -> Credit:
                   grades=(course.grade,), attempted=course.credit_attempted,
                   earned=course.credit_earned, points=grade_points(course, info),
                   college_level=course.college_level, parts=parts,
-                  experience_only=bool(info and info.experience_only), refs=(course.ref,))
+                  experience_only=bool(info and info.experience_only), refs=(course.ref,),
+                  overall_points=overall_points(course))
 
 
 def _pair(first: Course, second: Course, info: CourseInfo | None) -> Credit:
     """Parts 1 and 2 combine into one unit whose grade points are the average of the parts
     (weighted by credit attempted, which is the plain average for two halves)."""
     attempted = first.credit_attempted + second.credit_attempted
-    p1, p2 = grade_points(first, info), grade_points(second, info)
-    if attempted > 0:
-        points = (p1 * first.credit_attempted + p2 * second.credit_attempted) / attempted
-    else:
-        points = (p1 + p2) / 2
+
+    def average(p1, p2):
+        if attempted > 0:
+            return (p1 * first.credit_attempted + p2 * second.credit_attempted) / attempted
+        return (p1 + p2) / 2
+
     return Credit(code=first.course_code, name=_display_name(first, info) or _display_name(second, info),
                   bssy=max(first.course_bssy, second.course_bssy), grades=(first.grade, second.grade),
-                  attempted=attempted, earned=first.credit_earned + second.credit_earned, points=points,
+                  attempted=attempted, earned=first.credit_earned + second.credit_earned,
+                  points=average(grade_points(first, info), grade_points(second, info)),
                   college_level=first.college_level, parts="12",
-                  experience_only=bool(info and info.experience_only), refs=(first.ref, second.ref))
+                  experience_only=bool(info and info.experience_only), refs=(first.ref, second.ref),
+                  overall_points=average(overall_points(first), overall_points(second)))
 
 
 def _merit(credit: Credit) -> tuple:
@@ -201,7 +214,7 @@ def weighted_gpa(pairs: Iterable[tuple[Decimal | None, Decimal]]) -> Decimal | N
 
 
 def overall_gpa(credits: Iterable[Credit]) -> Decimal | None:
-    """Overall GPA: every kept credit with grade points, weighted by credit attempted (so a
-    half-unit course weighs half as much as a one-unit course; F counts with 0 points).
-    Experience-only (NO CREDIT) courses carry no credit and are left out."""
-    return weighted_gpa((c.points, c.attempted) for c in credits if not c.experience_only)
+    """Overall GPA on the 4.00 scale: every kept credit with grade points converted, weighted by
+    credit attempted (so a half-unit course weighs half as much as a one-unit course; F counts with
+    0 points), never above 4.00. Experience-only (NO CREDIT) courses carry no credit and are left out."""
+    return weighted_gpa((c.overall_points, c.attempted) for c in credits if not c.experience_only)
