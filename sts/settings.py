@@ -147,6 +147,8 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("STS_CELERY_EAGER", default=False)
 STS_UPLOAD_MAX_BYTES = env.int("STS_UPLOAD_MAX_BYTES", default=200 * 1024 * 1024)
 STS_UPLOAD_MAX_UNZIPPED_BYTES = env.int("STS_UPLOAD_MAX_UNZIPPED_BYTES", default=1024 * 1024 * 1024)
 STS_CREDENTIAL_MAX_BYTES = env.int("STS_CREDENTIAL_MAX_BYTES", default=10 * 1024 * 1024)  # Jumpstart PDFs
+# Exports (downloads) are kept this long, then their files and rows are purged (My downloads).
+STS_EXPORT_KEEP_HOURS = env.int("STS_EXPORT_KEEP_HOURS", default=24)
 STS_EXCESSIVE_ERROR_SHARE = env.float("STS_EXCESSIVE_ERROR_SHARE", default=0.5)
 
 # Tests that need PostgreSQL/Redis/a worker skip without them, unless this is set (CI).

@@ -10,6 +10,7 @@ from .queries import may_see_upload
 @register
 class UploadErrors(Exporter):
     name = "upload_errors"
+    pdf_record_columns = ("Input record",)  # the 200-column record keeps its columns in the PDF
 
     def _upload(self, params):
         return Upload.objects.select_related("sponsor").get(pk=int(params["upload"]))
