@@ -6,6 +6,7 @@ is checked now and again in the worker; the same request while one is queued or 
 import datetime as dt
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import transaction
@@ -40,7 +41,7 @@ def queue_export(user, exporter_name, fmt, params) -> ExportJob:
     key = ExportJob.key_of(user.pk, exporter_name, fmt, params)
     with transaction.atomic():
         # One request at a time per user decides whether to join (two clicks in a row).
-        type(user).objects.select_for_update().filter(pk=user.pk).first()
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         running = ExportJob.objects.filter(user=user, key=key, status__in=["queued", "running"],
                                            created_at__gt=timezone.now() - keep_period()).first()
         if running:

@@ -38,15 +38,12 @@ def _gpa(value) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(Decimal("0.001"))
 
 
-UNBOUND = object()
-
-
 class SelectionExporter(Exporter):
     """An export of the students a Student List shows (params of `Selection`), cut to what the
     bound user may see (`Exporter.bind`)."""
 
     label = ""
-    user = UNBOUND
+    user = None  # unbound: unscoped, as an operator's command (every framework path binds)
 
     def bind(self, user):
         bound = copy.copy(self)
@@ -64,8 +61,6 @@ class SelectionExporter(Exporter):
         return f"{self.label} - {sel.describe()} - BSSY {fmt_bssy(sel.bssy)}"
 
     def students(self, params):
-        if self.user is UNBOUND:
-            raise RuntimeError(f"{self.name}: bind the exporter to a user (or None for an operator) first")
         return self.selection(params).students(self.user)
 
     def count(self, params):
@@ -340,3 +335,15 @@ def write_core_progress_docx(heading, sections, path):
                         run.bold = True
     doc.save(path)
 
+
+
+def print_export_menu() -> dict:
+    """What the Student List's Print & Export menu offers: (exporter, format, label) in the guide's
+    order (the Core Progress Report, with its choices, comes after the first two)."""
+    return {
+        "print_export_items": [
+            ("summary", "xlsx", "Export Summary to Excel"), ("student_list", "pdf", "Print to PDF"),
+            ("extract_ibc", "txt", "Extract IBCs (050) Records"), ("extract_all", "txt", "Extract All Records"),
+            ("extract_ibc_history", "txt", "Extract 050 Records from History Records")],
+        "core_progress_awards": list(AWARD_CHOICES.items()),
+    }

@@ -7,6 +7,7 @@ from sts.accounts import permissions
 from sts.accounts.permissions import Action
 
 from .models import Student
+from .print_export import print_export_menu
 from .queries import SORTS, search_filter
 from .queries import site_list as site_list_query
 
@@ -38,6 +39,7 @@ def student_list(request, site_code):
         "site": site, "page": page, "q": q, "sort": sort, "grade": grade, "withheld": withheld,
         "may_update": permissions.can(request.user, Action.UPDATE, site=site),
         "may_restore": permissions.can(request.user, Action.RESTORE_DELETED, site=site),
+        **print_export_menu(),
     })
 
 

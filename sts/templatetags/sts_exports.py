@@ -21,3 +21,9 @@ def export_buttons(exporter_name, formats="", label="", **params):
 def export_jobs_area():
     """Where the status blocks of exports started on this page appear."""
     return {}
+
+
+@register.filter
+def make_list_of_grades(value):
+    """"T9 09 10" -> ["T9", "09", "10"] (the grade choices of a form in a template)."""
+    return value.split()
