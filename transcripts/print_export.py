@@ -11,6 +11,7 @@ import copy
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.fields.json import KeyTransform
@@ -30,7 +31,6 @@ from .progress.result import rounded_gpa
 from .queries import Selection
 
 CHUNK = 500
-STUDENTS_PER_FILE = 100  # the guide's groups of 100
 
 
 def _gpa(value) -> Decimal | None:
@@ -237,12 +237,13 @@ class CoreProgressReport(SelectionExporter):
         ids = list(self.students(params).values_list("pk", flat=True))
         if not ids:
             return [[]]
-        return [ids[i:i + STUDENTS_PER_FILE] for i in range(0, len(ids), STUDENTS_PER_FILE)]
+        size = settings.STS_REPORT_STUDENTS_PER_FILE
+        return [ids[i:i + size] for i in range(0, len(ids), size)]
 
     def part_filename(self, fmt, params, index, part):
         sel = self.selection(params)
-        return (f"{slugify(self.label)}-{slugify(sel.describe())}-{index * STUDENTS_PER_FILE + 1:05d}-"
-                f"{index * STUDENTS_PER_FILE + len(part):05d}.{fmt}")
+        first = index * settings.STS_REPORT_STUDENTS_PER_FILE + 1
+        return f"{slugify(self.label)}-{slugify(sel.describe())}-{first:05d}-{first + len(part) - 1:05d}.{fmt}"
 
     def rows(self, params):  # not a table; the summary of what each page shows
         raise NotImplementedError
@@ -276,7 +277,6 @@ class CoreProgressReport(SelectionExporter):
 
 
 def write_core_progress_pdf(heading, sections, path):
-    from django.conf import settings
     from weasyprint import HTML
 
     html = render_to_string("reports/core_progress.html", {**heading, "sections": sections})

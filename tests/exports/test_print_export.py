@@ -105,10 +105,8 @@ def test_core_progress_report_pdf_and_word(loaded_017, tmp_path):
     assert _bold_categories(doc) == incomplete
 
 
-def test_core_progress_report_in_files_of_100_zipped(loaded_017, tmp_path, monkeypatch):
-    from transcripts import print_export
-
-    monkeypatch.setattr(print_export, "STUDENTS_PER_FILE", 7)  # 60 students -> 9 files
+def test_core_progress_report_in_files_of_100_zipped(loaded_017, tmp_path, settings):
+    settings.STS_REPORT_STUDENTS_PER_FILE = 7  # so 60 students make 9 files
     params = {"site": "017001", "bssy": BSSY}
     count = Student.objects.filter(site__code="017001", bssy=BSSY).count()
     path = render("core_progress", params, tmp_path, "docx")
