@@ -279,7 +279,10 @@ class CoreProgressReport(SelectionExporter):
 def write_core_progress_pdf(heading, sections, path):
     from weasyprint import HTML
 
-    html = render_to_string("reports/core_progress.html", {**heading, "sections": sections})
+    # The title in a CSS string of the page footer: anything but plain text as a CSS hex escape
+    # (a search typed by the user must not close the string or the style sheet).
+    css_title = "".join(c if c.isalnum() or c in " -.,'()" else f"\\{ord(c):x} " for c in heading["title"])
+    html = render_to_string("reports/core_progress.html", {**heading, "sections": sections, "css_title": css_title})
     HTML(string=html, base_url=str(settings.BASE_DIR / "static")).write_pdf(path)
 
 

@@ -88,6 +88,7 @@ def test_core_progress_report_pdf_and_word(loaded_017, tmp_path):
     params = {"site": "017001", "bssy": BSSY, "q": student.state_id, "award": "TC"}
     text = pdf_text(render("core_progress", params, tmp_path, "pdf"))
     assert student.state_id in text and "FAFSA" in text and "Parental consent" in text and "TC core GPA" in text
+    assert f"search '{student.state_id}' - BSSY 2025-26 - TC" in text  # the page footer
     result = student.progress.result
     tc = next(a for a in result["awards"] if a["code"] == "TC")
     for cat in tc["progress"]["categories"]:
