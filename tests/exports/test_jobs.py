@@ -158,3 +158,28 @@ def test_error_report_pdf_keeps_the_record_columns(tmp_path):
         assert words[word] == pytest.approx(start + record.index(" " + word) * width + width, abs=0.3)
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
     assert "Mono" in fonts
+
+
+def test_report_pages_sort_both_ways_page_and_run_sponsor_wide(loaded_017, client, make_user):
+    import re as _re
+
+    from core_tables.models import CollectionPeriod  # noqa: F401  (BSSY 2025 is current: open_2025)
+
+    client.force_login(make_user("E017INQ", "lea-inquiry", "017"))
+    url = reverse("transcripts:site_report", args=["017001", "stsq11"])
+
+    def gpas(html):
+        body = html.split("<tbody>")[1]
+        return [_re.findall(r"<td>([^<]*)</td>", row)[5] for row in body.split("<tr>")[1:]]
+    up = [g for g in gpas(client.get(url, {"sort": 5, "dir": "asc"}).content.decode()) if g]
+    down = [g for g in gpas(client.get(url, {"sort": 5, "dir": "desc"}).content.decode()) if g]
+    assert up == sorted(up, key=float) and down == sorted(down, key=float, reverse=True) and up != down
+    paged = client.get(url, {"per_page": 50, "page": 1}).content.decode()
+    assert "Rows per page" in paged and 'aria-sort' not in paged
+    sponsor = client.get(reverse("transcripts:sponsor_report", args=["017", "stsq13"]),
+                         {"element": "career_option"}).content.decode()
+    assert "sponsor 017" in sponsor and "Career Option Code" in sponsor
+    client.force_login(make_user("E036ALL", "lea-all", "036"))
+    assert client.get(reverse("transcripts:sponsor_report", args=["017", "stsq11"])).status_code == 403
+    picker = client.get(reverse("transcripts:reports"), {"site": "sponsor:036", "report": "stsq11"})
+    assert picker.status_code == 302 and picker.url == reverse("transcripts:sponsor_report", args=["036", "stsq11"])
