@@ -14,6 +14,7 @@ BENCHES = [
     ("Batch validation: 1,000,000 records, versus pandas.read_fwf", ["bench/bench_validate.py"]),
     ("Core progress engine: 3,000 students", ["bench/bench_progress.py"]),
     ("Batch upload into PostgreSQL: 500,000 records, versus COPY", ["bench/bench_upload.py"]),
+    ("Print & Export: a 3,000-student site and a 1,000,000-record extract", ["bench/bench_exports.py"]),
 ]
 
 

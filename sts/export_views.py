@@ -1,48 +1,105 @@
+"""Starting an export, following it in place (htmx) and downloading it; My downloads.
+
+Every screen's export buttons post here (or to a view that calls `start_export`): the permission
+is checked now and again in the worker; the same request while one is queued or running joins it.
+"""
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import BadRequest, ObjectDoesNotExist
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from .exports import CONTENT_TYPES, EXPORTERS, with_viewer
+from .exports import EXPORTERS, content_type
 from .models import ExportJob
 from .tasks import read_progress, run_export
 
 
-def start_export(request, exporter_name, fmt, params):
-    """Check permission now, queue the export for a worker, send the user to its status page."""
-    exporter = EXPORTERS[exporter_name]
+def keep_period():
+    return dt.timedelta(hours=settings.STS_EXPORT_KEEP_HOURS)
+
+
+def clean_params(params) -> dict:
+    """Params as stored and compared: text values, empty ones dropped (an unset filter)."""
+    return {str(k): str(v) for k, v in params.items() if v not in (None, "")}
+
+
+def queue_export(user, exporter_name, fmt, params) -> ExportJob:
+    """The job for this request: a queued or running one of the same user, exporter, format and
+    params, or a new one sent to a worker once committed. Raises PermissionDenied/BadRequest."""
+    exporter = EXPORTERS[exporter_name].bind(user)
     if fmt not in exporter.formats:
         raise Http404(f"No {fmt} format for this export.")
-    params = {k: v for k, v in params.items() if k != "viewer"}
+    params = clean_params(params)
+    exporter.check(user, params)
+    key = ExportJob.key_of(user.pk, exporter_name, fmt, params)
+    with transaction.atomic():
+        # One request at a time per user decides whether to join (two clicks in a row).
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        running = ExportJob.objects.filter(user=user, key=key, status__in=["queued", "running"],
+                                           created_at__gt=timezone.now() - keep_period()).first()
+        if running:
+            return running
+        title = exporter.title(params)
+        filename = exporter.download_name(fmt, params) or f"{slugify(title)[:80] or 'export'}.{fmt}"
+        job = ExportJob.objects.create(user=user, exporter=exporter_name, fmt=fmt, params=params, key=key,
+                                       title=title[:200], filename=filename)
+        transaction.on_commit(lambda: run_export.delay(job.pk))
+    return job
+
+
+def start_export(request, exporter_name, fmt, params):
+    """Queue (or join) the export. From htmx: the status block, shown in place where the button
+    is, polls until done and then starts the download. Otherwise: the job's status page."""
+    if not request.headers.get("HX-Request"):
+        return redirect("export_status", pk=queue_export(request.user, exporter_name, fmt, params).pk)
     try:
-        exporter.check(request.user, with_viewer(params, request.user))
-        title = exporter.title(with_viewer(params, request.user))
-    except (KeyError, TypeError, ValueError, ObjectDoesNotExist) as exc:
-        # An exporter that did not name the problem itself (BadRequest/PermissionDenied pass through).
-        raise BadRequest(f"The export's parameters are missing or wrong ({exc.__class__.__name__}).") from None
-    job = ExportJob.objects.create(user=request.user, exporter=exporter_name, fmt=fmt, params=params, title=title,
-                                   filename=f"{slugify(title)[:80] or 'export'}.{fmt}")
-    transaction.on_commit(lambda: run_export.delay(job.pk))
-    return redirect("export_status", pk=job.pk)
+        job = queue_export(request.user, exporter_name, fmt, params)
+    except (PermissionDenied, BadRequest) as exc:
+        status = 403 if isinstance(exc, PermissionDenied) else 400
+        return render(request, "exports/_refused.html", {"message": str(exc) or "Not allowed."}, status=status)
+    return _status(request, job, follow=True)
+
+
+def _status(request, job, *, follow):
+    done, total = read_progress(job) if job.status == "running" else (0, job.total)
+    return render(request, "exports/_status.html", {
+        "job": job, "done": done, "total": total, "follow": follow,
+        "percent": min(100, int(100 * done / total)) if total else 0})
 
 
 @login_required
 def export_status(request, pk):
     job = get_object_or_404(ExportJob, pk=pk, user=request.user)
-    done, total = read_progress(job) if job.status == "running" else (0, None)
-    template = "exports/_status.html" if request.headers.get("HX-Request") else "exports/status.html"
-    return render(request, template, {"job": job, "done": done, "total": total,
-                                      "percent": int(100 * done / total) if total else 0})
+    if request.headers.get("HX-Request"):
+        # `follow`: the block was started from a button on this page: download when done.
+        return _status(request, job, follow=request.GET.get("follow") == "1")
+    return render(request, "exports/status.html", {"job": job, "done": 0, "total": job.total, "follow": True,
+                                                   "keep_hours": settings.STS_EXPORT_KEEP_HOURS})
 
 
 @login_required
 def export_download(request, pk):
     job = get_object_or_404(ExportJob, pk=pk, user=request.user, status="done")
+    if job.expires_at and job.expires_at < timezone.now():
+        return render(request, "exports/expired.html", {"job": job}, status=410)
+    # The worker checked when it rendered; the user's rights may have changed since.
+    EXPORTERS[job.exporter].bind(request.user).check(request.user, job.params)
     return FileResponse(open(job.path, "rb"), as_attachment=True, filename=job.filename,
-                        content_type=CONTENT_TYPES.get(job.fmt, "application/octet-stream"))
+                        content_type=content_type(job.filename))
+
+
+@login_required
+def my_downloads(request):
+    """My downloads: the user's exports still kept, newest first, running ones updating in place."""
+    jobs = ExportJob.objects.filter(user=request.user).exclude(expires_at__lt=timezone.now())[:100]
+    return render(request, "exports/my_downloads.html", {"jobs": jobs, "keep_hours": settings.STS_EXPORT_KEEP_HOURS})
 
 
 @login_required

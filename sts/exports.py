@@ -9,15 +9,22 @@ yields a header and rows; one writer per format turns that into CSV, XLSX or PDF
         def title(self, params): ...
         def rows(self, params): yield header; yield row ...
 
+An exporter with its own format overrides `render` (fixed-width .txt, Word). A large export can be
+rendered in parts on several workers: `parts(params)` lists JSON-able part descriptors (e.g.
+students 1-100, 101-200), `render_part` writes one, and the parts are delivered as one .zip.
+
 Rows hold typed values: int and Decimal stay numbers (a Decimal keeps its places: GPAs 3.500),
 dates stay dates, None is an empty cell. Text that a spreadsheet would run as a formula is
 neutralised by every writer (`neutralise`).
 """
+import copy
 import csv
 import datetime as dt
 import html
 import itertools
 import re
+import tempfile
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -29,12 +36,29 @@ EXPORTERS = {}
 class Exporter:
     name = ""
     formats = ("csv", "xlsx", "pdf")
+    # Columns the PDF prints as a full-width monospace line under each row (a fixed-width record
+    # keeps its columns: no collapsed spaces).
+    pdf_record_columns = ()
+
+    user = None  # who asks (see `bind`)
+
+    def bind(self, user):
+        """This exporter for `user` (None: an operator's command, unscoped). The framework binds
+        before `check` and `render`, so exporters whose rows depend on who asks (a school-level
+        user sees its own sites' rows, LOSFA and BOR consent-Y students only) read `self.user`."""
+        bound = copy.copy(self)
+        bound.user = user
+        return bound
 
     def check(self, user, params):
         raise NotImplementedError
 
     def title(self, params):
         return self.name
+
+    def download_name(self, fmt, params):
+        """The file's name for the user, or None for one made from the title."""
+        return None
 
     def rows(self, params):
         raise NotImplementedError
@@ -44,12 +68,69 @@ class Exporter:
         return None
 
     def render(self, fmt, params, path, progress=None):
-        """Write the export to `path`, calling `progress(done, total)` now and then. Exporters with
+        """Write the export to `path`, calling `progress(done, total)` now and then. Returns the
+        path written (a .zip beside `path` when the export has several parts). Exporters with
         their own format (e.g. fixed-width .txt, a merged PDF) override."""
+        parts = self.parts(params)
+        if parts and len(parts) > 1:
+            return render_in_parts(self, fmt, params, parts, Path(path), progress)
+        if parts:
+            return self.render_part(fmt, params, parts[0], path, progress) or path
         rows = self.rows(params)
         if progress is not None:
             rows = counted(rows, self.count(params), progress)
-        WRITERS[fmt](self.title(params), rows, path)
+        write = WRITERS[fmt]
+        if fmt == "pdf" and self.pdf_record_columns:
+            write_pdf(self.title(params), rows, path, record_columns=self.pdf_record_columns)
+        else:
+            write(self.title(params), rows, path)
+        return path
+
+    # --- exports rendered in parts (files of N students, zipped) -----------------------------
+
+    def parts(self, params):
+        """JSON-able descriptors of the parts, or None for an export rendered in one go."""
+        return None
+
+    def render_part(self, fmt, params, part, path, progress=None):
+        raise NotImplementedError
+
+    def part_filename(self, fmt, params, index, part):
+        """The name of a part inside the .zip."""
+        return f"part-{index + 1:03d}.{fmt}"
+
+
+def render_in_parts(exporter, fmt, params, parts, path, progress=None):
+    """Every part one after the other (the command line; workers render parts in parallel), zipped."""
+    done, total = {}, exporter.count(params) if progress is not None else None
+    with tempfile.TemporaryDirectory(prefix="sts-export-") as tmp:
+        members = []
+        for i, part in enumerate(parts):
+            target = Path(tmp) / f"part-{i}.{fmt}"
+
+            def part_progress(n, _part_total, i=i):
+                done[i] = n
+                if progress is not None:
+                    progress(sum(done.values()), total)
+            exporter.render_part(fmt, params, part, target, part_progress)
+            members.append((exporter.part_filename(fmt, params, i, part), target))
+        out = zip_path(path)
+        write_zip(members, out)
+    return out
+
+
+def zip_path(path):
+    return Path(path).with_suffix(".zip")
+
+
+def write_zip(members, out):
+    """A .zip of (name inside, file) pairs, compressed, written to a temporary name first."""
+    partial = Path(out).with_suffix(".zip.tmp")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, file in members:
+            zf.write(file, arcname=name)
+    partial.replace(out)
+    return out
 
 
 def counted(rows, total, progress, every=200):
@@ -62,20 +143,6 @@ def counted(rows, total, progress, every=200):
         if done and done % every == 0:
             progress(done, total)
     progress(max(done, 0), total if total is not None else max(done, 0))
-
-
-def with_viewer(params, user):
-    """The params an exporter sees: the request's, with `viewer` set to the requesting user's pk by
-    the framework (never taken from the request), so rows can be scoped to what that user sees."""
-    return {**params, "viewer": user.pk}
-
-
-def viewer_of(params):
-    """The requesting user of an export (see `with_viewer`), or None outside a request."""
-    from django.contrib.auth import get_user_model
-
-    pk = params.get("viewer")
-    return get_user_model().objects.filter(pk=pk).first() if pk is not None else None
 
 
 def register(cls):
@@ -206,35 +273,88 @@ def _widths(sample):
 
 
 PDF_ROW_LIMIT = 5000  # WeasyPrint's memory grows with the document (docs/benchmarks.md)
-
-
-def write_pdf(title, rows, path):
-    from weasyprint import HTML
-
-    parts = [f"<h1>{html.escape(title)}</h1><table><thead>"]
-    extra = 0
-    for i, row in enumerate(rows):
-        if i > PDF_ROW_LIMIT:
-            extra += 1
-            continue
-        cells = "".join(f"<{'th' if i == 0 else 'td'}>{html.escape(as_text(v))}</{'th' if i == 0 else 'td'}>" for v in row)
-        parts.append(f"<tr>{cells}</tr>")
-        if i == 0:
-            parts.append("</thead><tbody>")
-    parts.append("</tbody></table>")
-    if extra:
-        parts.append(f"<p>{extra:,} more rows are not printed: download the CSV or Excel file for all rows.</p>")
-    css = ("@page { size: letter landscape; margin: 1.2cm; @bottom-right { content: counter(page) ' / ' counter(pages); "
+PDF_CSS = ("@page { size: letter landscape; margin: 1cm; @bottom-right { content: counter(page) ' / ' counter(pages); "
            "font-size: 8pt } } body { font-family: DejaVu Sans, sans-serif; font-size: 7.5pt } "
            "h1 { font-size: 12pt } table { border-collapse: collapse; width: 100% } "
            "th, td { border: 0.5pt solid #999; padding: 1pt 3pt; text-align: left; vertical-align: top } "
-           "thead { display: table-header-group } th { background: #e9ecef }")
-    HTML(string=f"<html><head><meta charset='utf-8'><style>{css}</style></head><body>{''.join(parts)}</body></html>").write_pdf(path)
+           "thead { display: table-header-group } th { background: #e9ecef } "
+           # 200 columns of DejaVu Sans Mono at 5.9pt fit the 9-inch line of a landscape page.
+           "td.record { font-family: DejaVu Sans Mono, monospace; font-size: 5.9pt; white-space: pre; "
+           "border-top: none; padding: 0 3pt 2pt 3pt } tr.has-record td { border-bottom: none }")
 
 
-WRITERS = {"csv": write_csv, "xlsx": write_xlsx, "pdf": write_pdf}
+def write_pdf(title, rows, path, record_columns=()):
+    """A paginated table (header repeated on every page). `record_columns` (header names) are
+    printed as a full-width monospace line under each row, spaces kept."""
+    from weasyprint import HTML
+
+    parts = [f"<h1>{html.escape(title)}</h1><table><thead>"]
+    extra, records = 0, []
+    for i, row in enumerate(rows):
+        if i == 0:
+            records = [j for j, h in enumerate(row) if h in record_columns]
+            shown_columns = len(row) - len(records)
+            parts.append("<tr>" + "".join(f"<th>{html.escape(as_text(v))}</th>" for j, v in enumerate(row)
+                                          if j not in records) + "</tr></thead><tbody>")
+            continue
+        if i > PDF_ROW_LIMIT:
+            extra += 1
+            continue
+        cells = "".join(f"<td>{html.escape(as_text(v))}</td>" for j, v in enumerate(row) if j not in records)
+        lines = [as_text(row[j]) for j in records if j < len(row) and row[j] not in (None, "")]
+        parts.append(f"<tr{' class=has-record' if lines else ''}>{cells}</tr>")
+        parts.extend(f"<tr><td class='record' colspan='{shown_columns}'>{html.escape(line)}</td></tr>"
+                     for line in lines)
+    parts.append("</tbody></table>")
+    if extra:
+        parts.append(f"<p>{extra:,} more rows are not printed: download the CSV or Excel file for all rows.</p>")
+    HTML(string=f"<html><head><meta charset='utf-8'><style>{PDF_CSS}</style></head><body>{''.join(parts)}</body></html>"
+         ).write_pdf(path)
+
+
+def write_docx(title, rows, path):
+    """A Word document: the title as a heading and the rows as a real table (header row repeated)."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    doc.styles["Normal"].font.size = Pt(8)
+    doc.add_heading(title, level=1)
+    rows = iter(rows)
+    header = next(rows, None)
+    if header is None:
+        doc.save(path)
+        return
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, value in zip(table.rows[0].cells, header):
+        cell.text = as_text(value)
+        cell.paragraphs[0].runs[0].bold = True
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    table.rows[0]._tr.get_or_add_trPr().append(repeat)
+    for row in rows:
+        for cell, value in zip(table.add_row().cells, row):
+            cell.text = as_text(value)
+    doc.save(path)
+
+
+WRITERS = {"csv": write_csv, "xlsx": write_xlsx, "pdf": write_pdf, "docx": write_docx}
 CONTENT_TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                 "pdf": "application/pdf", "txt": "text/plain"}
+                 "pdf": "application/pdf", "txt": "text/plain",
+                 "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                 "zip": "application/zip"}
+FORMAT_LABELS = {"xlsx": "Excel", "csv": "CSV", "pdf": "PDF", "docx": "Word", "txt": "Text"}
+
+
+def content_type(filename):
+    return CONTENT_TYPES.get(Path(filename).suffix.lstrip(".").lower(), "application/octet-stream")
 
 
 def export_dir():

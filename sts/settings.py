@@ -187,6 +187,10 @@ FILE_UPLOAD_TEMP_DIR = None  # the system's; never the repository
 STS_UPLOAD_MAX_BYTES = env.int("STS_UPLOAD_MAX_BYTES", default=200 * 1024 * 1024)
 STS_UPLOAD_MAX_UNZIPPED_BYTES = env.int("STS_UPLOAD_MAX_UNZIPPED_BYTES", default=1024 * 1024 * 1024)
 STS_CREDENTIAL_MAX_BYTES = env.int("STS_CREDENTIAL_MAX_BYTES", default=10 * 1024 * 1024)  # Jumpstart PDFs
+# Exports (downloads) are kept this long, then their files and rows are purged (My downloads).
+STS_EXPORT_KEEP_HOURS = env.int("STS_EXPORT_KEEP_HOURS", default=24)
+# The Core Progress Report comes in files of this many students (the guide's groups of 100).
+STS_REPORT_STUDENTS_PER_FILE = env.int("STS_REPORT_STUDENTS_PER_FILE", default=100)
 STS_EXCESSIVE_ERROR_SHARE = env.float("STS_EXCESSIVE_ERROR_SHARE", default=0.5)
 
 # Tests that need PostgreSQL/Redis/a worker skip without them, unless this is set (CI).

@@ -9,6 +9,7 @@ urlpatterns = [
     path("bssy/current/", views.reset_bssy, name="reset_bssy"),
     path("search/", views.search_student, name="search_student"),
     path("help/", views.help_index, name="help"),
+    path("exports/", export_views.my_downloads, name="my_downloads"),
     path("exports/<int:pk>/", export_views.export_status, name="export_status"),
     path("exports/<int:pk>/download/", export_views.export_download, name="export_download"),
     path("exports/new/<str:exporter_name>.<str:fmt>", export_views.export_request, name="export_request"),

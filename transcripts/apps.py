@@ -7,4 +7,4 @@ class TranscriptsConfig(AppConfig):
 
     def ready(self):
         from . import receivers  # noqa: F401
-        from . import reports  # noqa: F401  (registers the STSQ08/11/12 exporters)
+        from . import print_export, reports  # noqa: F401  (register the Print & Export and STSQ exporters)

@@ -4,7 +4,6 @@ Public/charter students carry only partial identifiers here (first initial, firs
 last name, day of birth); their PII lives in the Secure ID registry. Nonpublic students carry full
 names, birth date and SSN-based State ID.
 """
-from django.conf import settings
 from django.db import models
 
 from core_tables.models import Site, Sponsor
@@ -209,3 +208,31 @@ class GraduateDataChange(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["site", "bssy"], name="uniq_graduate_change")]
+
+
+class IbcHistory(models.Model):
+    """Statewide IBC history (guide, "Extract 050 Records from History Records": "all IBCs earned
+    by student regardless of multiple LEA enrollment"). Written as IBCs are loaded, from batch
+    and online entry, keyed by State ID and not tied to a stored student, so it survives the
+    student's move to another LEA and the deletion of a year's records."""
+    state_id = models.CharField("State ID", max_length=10)
+    ibc_code = models.CharField("IBC code", max_length=3)
+    semester_earned = models.CharField(max_length=1)
+    year_earned = models.PositiveSmallIntegerField()
+    pass_fail = models.CharField(max_length=1)
+    vendor = models.CharField("test vendor", max_length=3, blank=True)
+    earned_sponsor = models.CharField("sponsor where earned", max_length=3, blank=True)
+    earned_site = models.CharField("site where earned", max_length=6, blank=True)
+    # Where it was last loaded from.
+    sponsor = models.CharField(max_length=3)
+    site = models.CharField(max_length=6, blank=True)
+    bssy = models.PositiveSmallIntegerField()
+    source = models.CharField(max_length=20, blank=True)
+    first_loaded_at = models.DateTimeField(auto_now_add=True)
+    last_loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["state_id", "year_earned", "semester_earned", "ibc_code", "pass_fail"]
+        verbose_name = "IBC history record"
+        constraints = [models.UniqueConstraint(fields=["state_id", "ibc_code", "pass_fail", "year_earned",
+                                                       "semester_earned"], name="uniq_ibc_history")]

@@ -5,6 +5,7 @@ engine's result for another path for display only ("Core progress will be calcul
 the pathway submitted. To view other core progress reports, change the diploma pathway").
 """
 from dataclasses import dataclass
+from urllib.parse import quote
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
@@ -12,12 +13,13 @@ from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from core_tables.browse_views import cohort_curricula
-from core_tables.models import Curriculum
+from core_tables.models import Curriculum, Sponsor
 from sts.accounts import permissions
 from sts.accounts.permissions import Action
-from sts.exports import EXPORTERS, with_viewer
+from sts.exports import EXPORTERS
 
 from .edits import GRAD_DATE_REMOVAL_REASONS
 from .models import Student
@@ -25,7 +27,7 @@ from .models import StudentProgress as ProgressRow
 from .progress.result import AWARD_LEVELS, AwardResult, CategoryProgress, rounded_gpa
 from .progress.result import StudentProgress as ProgressResult
 from .progress_store import PROGRESS_FIELDS, compute_for, facts_of, progress_row
-from .reports import SITE_REPORTS, export_formats
+from .reports import DATA_ELEMENTS, SITE_REPORTS, SPONSOR_REPORTS, export_formats
 
 REPORT_PAGE_SIZE = 200
 
@@ -132,32 +134,82 @@ def student_progress(request, pk):
     return render(request, template, context)
 
 
-# --- site reports (STSQ08, STSQ11) ------------------------------------------------------------
+# --- reports (STSQ08, STSQ11, STSQ13) -----------------------------------------------------------
+
+PAGE_SIZES = (50, 100, 200, 500)
+
 
 @login_required
 def reports_index(request):
-    """Reports menu: pick one of the user's sites and a site report for the selected BSSY."""
+    """Reports menu: pick a report, one of the user's sites (or the whole sponsor for the reports
+    that run sponsor-wide) and, for STSQ13, the data element, for the selected BSSY."""
     sites = permissions.sites_for(request.user, Action.VIEW).order_by("code")
-    site, report = request.GET.get("site", ""), request.GET.get("report", "")
+    sponsors = permissions.sponsors_for(request.user, Action.VIEW).order_by("code")
+    site, report, element = request.GET.get("site", ""), request.GET.get("report", ""), request.GET.get("element", "")
     if site and report in SITE_REPORTS:
-        return redirect("transcripts:site_report", site_code=site, report=report)
-    return render(request, "reports/index.html", {"sites": sites, "reports": SITE_REPORTS.values(),
-                                                  "site": site, "report": report})
+        query = f"?element={element}" if report == "stsq13" and element else ""
+        if site.startswith("sponsor:") and report in SPONSOR_REPORTS:
+            return redirect(reverse("transcripts:sponsor_report", args=[site.split(":", 1)[1], report]) + query)
+        if not site.startswith("sponsor:"):
+            return redirect(reverse("transcripts:site_report", args=[site, report]) + query)
+    return render(request, "reports/index.html", {
+        "sites": sites, "sponsors": sponsors, "reports": SITE_REPORTS.values(), "site": site, "report": report,
+        "element": element, "elements": DATA_ELEMENTS.items(), "sponsor_reports": SPONSOR_REPORTS})
+
+
+def sorted_rows(rows, column: int, descending: bool):
+    """Rows sorted on one column either way; empty cells last both ways."""
+    present = [r for r in rows if column < len(r) and r[column] not in (None, "")]
+    empty = [r for r in rows if not (column < len(r) and r[column] not in (None, ""))]
+    present.sort(key=lambda r: (r[column].lower() if isinstance(r[column], str) else r[column]), reverse=descending)
+    return present + empty
+
+
+def _report_page(request, report, params, scope_label):
+    exporter = EXPORTERS[report].bind(request.user)
+    exporter.check(request.user, params)
+    rows = exporter.rows(params)
+    header = next(rows)
+    rows = list(rows)
+    sort, direction = request.GET.get("sort", ""), request.GET.get("dir", "asc")
+    if sort.isdigit() and int(sort) < len(header):
+        rows = sorted_rows(rows, int(sort), direction == "desc")
+    per_page = int(request.GET.get("per_page")) if request.GET.get("per_page", "").isdigit() else REPORT_PAGE_SIZE
+    per_page = per_page if per_page in PAGE_SIZES else REPORT_PAGE_SIZE
+    page = Paginator(rows, per_page).get_page(request.GET.get("page"))
+    keep = {k: v for k, v in request.GET.items() if k in ("element", "grade", "per_page") and v}
+    return render(request, "reports/site_report.html", {
+        "report": SITE_REPORTS[report], "title": exporter.title(params), "params": params, "scope": scope_label,
+        "exporter": exporter, "export_formats": export_formats(exporter), "header": header, "page": page,
+        "sort": sort, "dir": direction, "per_page": per_page, "page_sizes": PAGE_SIZES, "keep": keep,
+        "query_prefix": "".join(f"{k}={quote(v)}&" for k, v in keep.items()),
+        "elements": DATA_ELEMENTS.items() if report == "stsq13" else (), "element": params.get("element", ""),
+    })
 
 
 @login_required
 def site_report(request, site_code, report):
-    """A site report on screen (paged) with its CSV/Excel/PDF exports."""
+    """A report of one site on screen (paged, sortable both ways) with its CSV/Excel/PDF exports."""
     if report not in SITE_REPORTS:
         raise Http404("No such report.")
     site = permissions.site_or_404(request.user, site_code, Action.VIEW)
-    params = {"site": site.code, "bssy": request.bssy}
-    exporter = EXPORTERS[report]
-    exporter.check(request.user, params)
-    rows = exporter.rows(with_viewer(params, request.user))
-    header = next(rows)
-    page = Paginator(list(rows), REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "reports/site_report.html", {
-        "site": site, "report": SITE_REPORTS[report], "title": exporter.title(params), "params": params,
-        "exporter": exporter, "export_formats": export_formats(exporter), "header": header, "page": page,
-    })
+    params = {"site": site.code, "bssy": str(request.bssy), **_report_options(request, report)}
+    return _report_page(request, report, params, f"{site.code} {site.name}")
+
+
+@login_required
+def sponsor_report(request, sponsor_code, report):
+    """STSQ11 or STSQ13 for the whole sponsor (a school-level user sees its own sites' students)."""
+    if report not in SPONSOR_REPORTS:
+        raise Http404("No such sponsor-wide report.")
+    sponsor = get_object_or_404(Sponsor, code=sponsor_code.upper())
+    permissions.require(request.user, Action.VIEW, sponsor=sponsor)
+    params = {"sponsor": sponsor.code, "bssy": str(request.bssy), **_report_options(request, report)}
+    return _report_page(request, report, params, f"sponsor {sponsor.code} {sponsor.name}")
+
+
+def _report_options(request, report):
+    if report != "stsq13":
+        return {}
+    element = request.GET.get("element") or next(iter(DATA_ELEMENTS))
+    return {"element": element}

@@ -1,7 +1,12 @@
 """Named queries other apps and the shell use; each is scoped by `permissions`."""
+from dataclasses import dataclass
+
+from django.core.exceptions import BadRequest
 from django.db.models import Count, Q
 
-from sts.accounts.permissions import Action, scope_students, sites_for
+from core_tables.codelists import GRADE_PLACEMENT
+from core_tables.models import Site, Sponsor
+from sts.accounts.permissions import Action, require, scope_students, sites_for
 
 from .models import Student
 
@@ -17,3 +22,95 @@ def site_list(user, bssy):
         student_count=Count("students", filter=Q(students__bssy=bssy)),
         graduate_count=Count("students", filter=Q(students__bssy=bssy, students__graduation_date__isnull=False)),
     ).order_by("code")
+
+
+# --- the students a list shows (the Student List and its Print & Export) ----------------------
+
+SORTS = {"name": ("last_name", "first_name", "state_id"), "grade": ("grade", "last_name", "first_name", "state_id"),
+         "path": ("diploma_path", "last_name", "first_name", "state_id"), "state_id": ("state_id",),
+         "updated": ("-updated_at", "state_id")}
+
+
+def search_filter(q: str) -> Q:
+    """The Student List's search: State ID or last name from the start, or the local ID.
+    Public/charter students carry the first 3 letters of the last name: "Smithers" finds "SMI"."""
+    partial = Q(last_name__iexact=q[:3]) if len(q) > 3 else Q()
+    return Q(state_id__startswith=q) | Q(last_name__istartswith=q) | partial | Q(local_id=q)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which students an export or report covers: a sponsor's students of a BSSY, or one site's,
+    optionally one grade, a search (as the Student List's) or one student (State ID). Built from
+    an export's params (text), validated with a message naming the bad parameter."""
+    bssy: int
+    sponsor: str
+    site: str = ""
+    grade: str = ""
+    q: str = ""
+    student: str = ""
+    sort: str = "name"
+
+    @classmethod
+    def from_params(cls, params) -> "Selection":
+        try:
+            bssy = int(params.get("bssy", ""))
+        except (TypeError, ValueError):
+            raise BadRequest("Choose a school year (BSSY).") from None
+        site_code = str(params.get("site", "")).strip()
+        sponsor_code = str(params.get("sponsor", "")).strip().upper()
+        if site_code:
+            site = Site.objects.filter(code=site_code).values_list("sponsor__code", flat=True).first()
+            if site is None:
+                raise BadRequest(f"No site {site_code!r}.")
+            if sponsor_code and sponsor_code != site:
+                raise BadRequest(f"Site {site_code} is not a site of sponsor {sponsor_code}.")
+            sponsor_code = site
+        elif not Sponsor.objects.filter(code=sponsor_code).exists():
+            raise BadRequest(f"No sponsor {sponsor_code!r}." if sponsor_code else "Choose a site or a sponsor.")
+        grade = str(params.get("grade", "")).strip().upper()
+        if grade and grade not in {c.code for c in GRADE_PLACEMENT}:
+            raise BadRequest(f"No grade {grade!r}.")
+        sort = str(params.get("sort", "name"))
+        return cls(bssy=bssy, sponsor=sponsor_code, site=site_code, grade=grade, q=str(params.get("q", "")).strip(),
+                   student=str(params.get("student", "")).strip(), sort=sort if sort in SORTS else "name")
+
+    def check(self, user, action=Action.VIEW):
+        """PermissionDenied unless `user` may see the site (or the sponsor, whose students are then
+        cut to the user's sites)."""
+        if self.site:
+            require(user, action, site=self.site)
+        else:
+            require(user, action, sponsor=self.sponsor)
+
+    def students(self, user=None, action=Action.VIEW):
+        """The students, in the list's order. `user` None: an operator's command, unscoped."""
+        students = Student.objects.filter(bssy=self.bssy, sponsor__code=self.sponsor)
+        if self.site:
+            students = students.filter(site__code=self.site)
+        if user is not None:
+            students = scope_students(user, students, action)
+        if self.grade:
+            students = students.filter(grade=self.grade)
+        if self.q:
+            students = students.filter(search_filter(self.q))
+        if self.student:
+            students = students.filter(state_id=self.student)
+        return students.order_by(*SORTS[self.sort])
+
+    def describe(self) -> str:
+        """The filters, for titles and headings: "017001, grade 12, search 'SMI'"."""
+        parts = [self.site or f"sponsor {self.sponsor}"]
+        if self.grade:
+            parts.append(f"grade {self.grade}")
+        if self.q:
+            parts.append(f"search '{self.q}'")
+        if self.student:
+            parts.append(f"student {self.student}")
+        return ", ".join(parts)
+
+    def as_params(self) -> dict:
+        return {k: str(v) for k, v in (("bssy", self.bssy), ("sponsor", "" if self.site else self.sponsor),
+                                       ("site", self.site), ("grade", self.grade), ("q", self.q),
+                                       ("student", self.student), ("sort", "" if self.sort == "name" else self.sort))
+                if v}

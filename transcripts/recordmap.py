@@ -96,16 +96,24 @@ def student_record(s, layout: str, *, graduation_date=None) -> R.StudentRecord:
         eoc_social_studies=s.eoc_social_studies, line=0, layout=layout)
 
 
+def transcript_record_fields(t, bssy: str, sponsor: str, state_id: str) -> dict:
+    """{record field: text} of a stored 030 (any object with the Transcript's attributes, e.g. a
+    values_list row): what `transcript_record` holds, without building the record (extracts)."""
+    return {
+        "system": "STS", "record_type": R.TRANSCRIPT, "bssy": bssy, "sponsor": sponsor, "state_id": state_id,
+        "course_bssy": f"{t.course_bssy:04d}", "course_code": t.course_code, "part": t.part, "semester": t.semester,
+        "grade": t.grade, "credit_attempted": implied(t.credit_attempted, 3),
+        "credit_earned": implied(t.credit_earned, 3), "grade_point_max": implied(t.grade_point_max, 3),
+        "waiver": _yn(t.waiver), "course_sponsor": t.course_sponsor, "course_site": t.course_site,
+        "course_site_name": t.course_site_name, "course_name": t.course_name,
+        "quality_points": implied(t.quality_points, 3), "course_type": t.course_type,
+        "distance_learning": t.distance_learning, "local_course_code": t.local_course_code,
+        "de_credit_hours": implied(t.de_credit_hours, 4), "de_secondary_site": t.de_secondary_site}
+
+
 def transcript_record(t, student, layout: str) -> R.TranscriptRecord:
-    return R.TranscriptRecord(
-        bssy=f"{student.bssy:04d}", sponsor=student.sponsor.code, state_id=student.state_id,
-        course_bssy=f"{t.course_bssy:04d}", course_code=t.course_code, part=t.part, semester=t.semester,
-        grade=t.grade, credit_attempted=implied(t.credit_attempted, 3), credit_earned=implied(t.credit_earned, 3),
-        grade_point_max=implied(t.grade_point_max, 3), waiver=_yn(t.waiver), course_sponsor=t.course_sponsor,
-        course_site=t.course_site, course_site_name=t.course_site_name, course_name=t.course_name,
-        quality_points=implied(t.quality_points, 3), course_type=t.course_type,
-        distance_learning=t.distance_learning, local_course_code=t.local_course_code,
-        de_credit_hours=implied(t.de_credit_hours, 4), de_secondary_site=t.de_secondary_site, line=0, layout=layout)
+    return R.TranscriptRecord(**transcript_record_fields(t, f"{student.bssy:04d}", student.sponsor.code,
+                                                         student.state_id), line=0, layout=layout)
 
 
 def ibc_record(i, student, layout: str) -> R.IbcRecord:

@@ -1,9 +1,11 @@
 """Progress reports as exports (CSV, Excel, PDF, rendered by a worker) and as pages.
 
-STSQ08 Course Part Number Edit Report and STSQ11 Overall GPA Report are site reports for one
-BSSY (params ``site`` and ``bssy``); STSQ12 TOPS Reference Tables Report prints the core
-tables for a graduation cohort (params ``bssy`` and optional ``curriculum``). Each exporter
-yields a header and rows; the report pages show the same rows.
+STSQ08 Course Part Number Edit Report is a site report for one BSSY (params ``site`` and
+``bssy``); STSQ11 Overall GPA Report and STSQ13 Selected Data Element cover a site or the whole
+sponsor (``site`` or ``sponsor``, as `queries.Selection`; STSQ13 also ``element``); STSQ12 TOPS
+Reference Tables Report prints the core tables for a graduation cohort (params ``bssy`` and
+optional ``curriculum``). Each exporter yields a header and rows; the report pages show the same
+rows, paginated and sortable.
 """
 from collections import defaultdict
 from dataclasses import dataclass
@@ -13,13 +15,15 @@ from typing import NamedTuple
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models.fields.json import KeyTextTransform
 
+from core_tables.codelists import CODE_LISTS
 from core_tables.models import Site
 from core_tables.periods import fmt_bssy
 from sts.accounts import permissions
 from sts.accounts.permissions import Action
-from sts.exports import Exporter, register, viewer_of
+from sts.exports import FORMAT_LABELS, Exporter, register
 
 from .models import Student, Transcript
+from .print_export import SelectionExporter
 from .progress.partnumbers import part_number_findings
 from .progress.rank import class_rank
 from .progress_store import course_of, load_core_tables
@@ -39,11 +43,15 @@ SITE_REPORTS = {r.code: r for r in [
                "appear ineligible. The records are loaded as sent; check this report after each submission."),
     SiteReport("stsq11", "STSQ11 Overall GPA Report",
                "Overall GPA, Class Rank and Grad Class Rank by grade, from the stored progress results. Students "
-               "with equal GPAs share a rank. Grad Class Rank covers grade 12 students with a graduation date."),
+               "with equal GPAs share a rank. Grad Class Rank covers grade 12 students with a graduation date. "
+               "For a site or the whole sponsor; run it before each Board of Regents harvest."),
+    SiteReport("stsq13", "STSQ13 Selected Data Element Report",
+               "Students of a site or the whole sponsor with one chosen data element in their records: an "
+               "academic or career/tech endorsement, dual enrollment courses (DE and DI), advanced placement "
+               "courses (AP and DA), credit recovery courses or a career option code."),
 ]}
-
-
-FORMAT_LABELS = {"xlsx": "Excel", "csv": "CSV", "pdf": "PDF"}
+# Reports that also run for the whole sponsor (the others need a site).
+SPONSOR_REPORTS = frozenset({"stsq11", "stsq13"})
 
 
 def export_formats(exporter) -> list[tuple[str, str]]:
@@ -82,8 +90,7 @@ class SiteExporter(Exporter):
         """The site's students of the BSSY that the requesting user may see (LOSFA/BOR: consent Y);
         every student for a command without a user."""
         students = Student.objects.filter(site=_site(params), bssy=_bssy(params))
-        viewer = viewer_of(params)
-        return permissions.scope_students(viewer, students) if viewer is not None else students
+        return permissions.scope_students(self.user, students) if self.user is not None else students
 
 
 def _grade_order(grade: str) -> int:
@@ -119,9 +126,12 @@ def _stored_gpa(text) -> Decimal | None:
 
 
 @register
-class OverallGpaReport(SiteExporter):
+class OverallGpaReport(SelectionExporter):
     """STSQ11: "Arranged by sponsor, site and grade level, its major components are Overall GPA,
-    Class Rank and Grad Class Rank." Ranked from the stored results (`StudentProgress`)."""
+    Class Rank and Grad Class Rank." Ranked from the stored results (`StudentProgress`) over the
+    whole class; the rows are those the user may see (a LOSFA user's consent-Y students keep the
+    ranks they have in the whole class). The site certification date column comes with the
+    certification app."""
 
     name = "stsq11"
     label = SITE_REPORTS["stsq11"].label
@@ -129,23 +139,134 @@ class OverallGpaReport(SiteExporter):
               "Class Percent", "Grad Class Rank", "Grad Class Size", "Grad Class Percent", "Graduation Date"]
 
     def rows(self, params):
-        site, bssy = _site(params), _bssy(params)
-        # The exact GPA of the stored result (a string): the rank rounds it as printed, half up.
-        students = [RankedStudent(*row[:6], _stored_gpa(row[6])) for row in Student.objects.filter(
-            site=site, bssy=bssy).annotate(gpa=KeyTextTransform("overall_gpa", "progress__result")).values_list(
-            "pk", "state_id", "last_name", "first_name", "grade", "graduation_date", "gpa")]
-        ranks = class_rank((s.pk, site.sponsor.code, site.code, s.grade, s.gpa, s.graduation_date is not None)
-                           for s in students)
-        # The whole class is ranked; the rows shown are the ones the user may see.
+        sel = self.selection(params)
+        everyone = Student.objects.filter(bssy=sel.bssy, sponsor__code=sel.sponsor)
+        if sel.site:
+            everyone = everyone.filter(site__code=sel.site)
         shown = set(self.students(params).values_list("pk", flat=True))
+        # The exact GPA of the stored result (a string): the rank rounds it as printed, half up.
+        students = [(site, RankedStudent(*row[:6], _stored_gpa(row[6]))) for site, *row in everyone.annotate(
+            gpa=KeyTextTransform("overall_gpa", "progress__result")).values_list(
+            "site__code", "pk", "state_id", "last_name", "first_name", "grade", "graduation_date", "gpa")]
+        ranks = class_rank((s.pk, sel.sponsor, site, s.grade, s.gpa, s.graduation_date is not None)
+                           for site, s in students)
         yield self.HEADER
-        for s, rank in sorted(((s, r) for s, r in zip(students, ranks) if s.pk in shown), key=lambda line: (
-                _grade_order(line[0].grade), line[0].grade, line[1].class_rank is None, line[1].class_rank or 0,
-                line[0].last_name, line[0].first_name, line[0].state_id)):
-            yield [site.sponsor.code, site.code, s.grade, s.state_id, f"{s.last_name}, {s.first_name}".strip(", "),
+        for (site, s), rank in sorted(zip(students, ranks), key=lambda line: (
+                line[0][0], _grade_order(line[0][1].grade), line[0][1].grade, line[1].class_rank is None,
+                line[1].class_rank or 0, line[0][1].last_name, line[0][1].first_name, line[0][1].state_id)):
+            if s.pk not in shown:
+                continue
+            yield [sel.sponsor, site, s.grade, s.state_id, f"{s.last_name}, {s.first_name}".strip(", "),
                    _gpa(s.gpa),
                    rank.class_rank, rank.class_size, _percent(rank.class_percent),
                    rank.grad_rank, rank.grad_size, _percent(rank.grad_percent), s.graduation_date]
+
+
+def _code_names(list_name):
+    return {c.code: c.name for c in CODE_LISTS[list_name]}
+
+
+@dataclass(frozen=True)
+class DataElement:
+    label: str
+    students: object = None  # a Q on Student: a student-level element
+    courses: object = None  # a Q on Transcript: a course-level element
+
+
+def _elements():
+    from django.db.models import Q
+
+    return {
+        "endorsement": DataElement("Academic or Career/Tech Endorsement",
+                                   students=~Q(academic_endorsement="") | ~Q(career_endorsement="")),
+        "dual_enrollment": DataElement("Dual Enrollment Course (DE and DI)", courses=Q(course_type__in=["DE", "DI"])),
+        "advanced_placement": DataElement("Advanced Placement Course (AP and DA)",
+                                          courses=Q(course_type__in=["AP", "DA"])),
+        # The layouts carry no credit recovery flag: distance learning type 05 (Dropout Recovery
+        # Program Providers) is the recovery course (docs/decisions.md).
+        "credit_recovery": DataElement("Credit Recovery Course (distance learning type 05)",
+                                       courses=Q(distance_learning="05")),
+        "career_option": DataElement("Career Option Code", students=~Q(career_option="")),
+    }
+
+
+DATA_ELEMENTS = _elements()
+
+
+@register
+class SelectedDataElementReport(SelectionExporter):
+    """STSQ13: "lists by LEA and site for any given year those students that have in their
+    transcript record any of the following five data elements ... Only one data element at a time
+    may be selected." Course elements list each course; student elements each student."""
+
+    name = "stsq13"
+    label = SITE_REPORTS["stsq13"].label
+    HEAD = ["Sponsor", "Site", "State ID", "Name", "Grade", "Diploma Path"]
+    COURSES = ["Course BSSY", "Course Code", "Course Name", "Part", "Semester", "Letter Grade", "Credit Earned",
+               "Course Type", "Distance Learning", "Course Sponsor", "Course Site", "DE Credit Hours",
+               "DE Secondary Site"]
+
+    def element(self, params) -> DataElement:
+        code = str(params.get("element", ""))
+        if code not in DATA_ELEMENTS:
+            raise BadRequest("Choose a data element: " + ", ".join(DATA_ELEMENTS) + ".")
+        return DATA_ELEMENTS[code]
+
+    def check(self, user, params):
+        self.element(params)
+        super().check(user, params)
+
+    def title(self, params):
+        return f"{super().title(params)} - {self.element(params).label}"
+
+    def header(self, params):
+        code = str(params.get("element"))
+        if code == "endorsement":
+            return [*self.HEAD, "Academic Endorsement", "Academic Endorsement Name", "Career/Tech Endorsement",
+                    "Career/Tech Endorsement Name", "Graduation Date"]
+        if code == "career_option":
+            return [*self.HEAD, "Career Option Code", "Career Option Name"]
+        return [*self.HEAD, *self.COURSES]
+
+    def count(self, params):
+        element = self.element(params)
+        if element.students is not None:
+            return self.students(params).filter(element.students).count()
+        return Transcript.objects.filter(element.courses, student__in=self.students(params)).count()
+
+    def rows(self, params):
+        element, code = self.element(params), str(params.get("element"))
+        yield self.header(params)
+        students = self.students(params).order_by("site__code", "last_name", "first_name", "state_id")
+        head = ("sponsor__code", "site__code", "state_id", "last_name", "first_name", "grade", "diploma_path")
+        if code == "endorsement":
+            academic, career = _code_names("academic_endorsement"), _code_names("career_endorsement")
+            for *h, a, c, grad in students.filter(element.students).values_list(
+                    *head, "academic_endorsement", "career_endorsement", "graduation_date").iterator(chunk_size=2000):
+                yield [*_head(h), a, academic.get(a, ""), c, career.get(c, ""), grad]
+        elif code == "career_option":
+            names = _code_names("career_option")
+            for *h, option in students.filter(element.students).values_list(*head, "career_option").iterator(
+                    chunk_size=2000):
+                yield [*_head(h), option, names.get(option, "")]
+        else:
+            tables = load_core_tables()
+            courses = Transcript.objects.filter(element.courses, student__in=students).order_by(
+                "student__site__code", "student__last_name", "student__first_name", "student__state_id",
+                "course_bssy", "course_code", "part", "semester")
+            for *h, bssy, course, name, part, semester, grade, earned, ctype, dl, csponsor, csite, hours, de_site in (
+                    courses.values_list(*(f"student__{f}" for f in head), "course_bssy", "course_code",
+                                        "course_name", "part", "semester", "grade", "credit_earned", "course_type",
+                                        "distance_learning", "course_sponsor", "course_site", "de_credit_hours",
+                                        "de_secondary_site").iterator(chunk_size=2000)):
+                state_name = tables.courses[course].name if course in tables.courses else ""
+                yield [*_head(h), bssy, course, name or state_name, part, semester, grade, earned, ctype, dl,
+                       csponsor, csite, hours, de_site]
+
+
+def _head(values):
+    sponsor, site, state_id, last, first, grade, path = values
+    return [sponsor, site, state_id, f"{last}, {first}".strip(", "), grade, path]
 
 
 @register

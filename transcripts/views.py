@@ -1,16 +1,15 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
 from sts.accounts import permissions
 from sts.accounts.permissions import Action
 
 from .models import Student
+from .print_export import print_export_menu
+from .queries import SORTS, search_filter
 from .queries import site_list as site_list_query
-
-SORTS = {"name": ("last_name", "first_name"), "grade": ("grade", "last_name"),
-         "path": ("diploma_path", "last_name"), "state_id": ("state_id",), "updated": ("-updated_at",)}
 
 
 @login_required
@@ -29,9 +28,7 @@ def student_list(request, site_code):
     withheld = at_site.filter(parental_consent=False).count() if permissions.consent_only(request.user) else 0
     q = request.GET.get("q", "").strip()
     if q:
-        # Public/charter students carry the first 3 letters of the last name: "Smithers" finds "SMI".
-        partial = Q(last_name__iexact=q[:3]) if len(q) > 3 else Q()
-        students = students.filter(Q(state_id__startswith=q) | Q(last_name__istartswith=q) | partial | Q(local_id=q))
+        students = students.filter(search_filter(q))
     grade = request.GET.get("grade", "")
     if grade:
         students = students.filter(grade=grade)
@@ -42,6 +39,7 @@ def student_list(request, site_code):
         "site": site, "page": page, "q": q, "sort": sort, "grade": grade, "withheld": withheld,
         "may_update": permissions.can(request.user, Action.UPDATE, site=site),
         "may_restore": permissions.can(request.user, Action.RESTORE_DELETED, site=site),
+        **print_export_menu(),
     })
 
 

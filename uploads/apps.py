@@ -6,4 +6,4 @@ class UploadsConfig(AppConfig):
     verbose_name = "Batch uploads"
 
     def ready(self):
-        from . import reports  # noqa: F401  (registers the exporters)
+        from . import extracts, reports  # noqa: F401  (register the exporters)

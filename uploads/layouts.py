@@ -234,17 +234,40 @@ def parse_line(text: str, layout: str, line_no: int) -> Record:
     return PARSERS[text[3:6], layout](text, line_no)
 
 
+def _formatter(record_type: str, layout: str):
+    """The fixed-width writer of one layout, compiled once from LAYOUTS: a %-template whose
+    fillers are spaces and whose fields are padded and cut to their width ("%-3.3s")."""
+    fields_ = LAYOUTS[record_type, layout]
+    template = "".join(" " * f.length if f.name == FILLER else f"%-{f.length}.{f.length}s" for f in fields_)
+    data = [f for f in fields_ if f.name != FILLER]
+    numeric = tuple((i, f.length) for i, f in enumerate(data) if f.kind == "N")
+    names = tuple(f.name for f in data)
+
+    def write(values: list) -> str:
+        for i, length in numeric:  # N fields: zero-padded when they hold digits
+            if values[i].isdigit():
+                values[i] = values[i].rjust(length, "0")
+        return template % tuple(values)
+
+    return names, write
+
+
+FORMATTERS = {key: _formatter(*key) for key in LAYOUTS}
+
+
 def format_record(record: Record) -> str:
     """The fixed-width text of a record (no terminator): the inverse of `parse_line`.
     Values are padded or cut to their field width; A fields pad right, N fields left with 0
     only when they hold digits (raw non-digits are written as they are)."""
-    out = []
-    for f in LAYOUTS[record.record_type, record.layout]:
-        value = "" if f.name == FILLER else getattr(record, f.name)
-        if f.kind == "N" and value.isdigit():
-            value = value.rjust(f.length, "0")
-        out.append(value[: f.length].ljust(f.length))
-    return "".join(out)
+    names, write = FORMATTERS[record.record_type, record.layout]
+    return write([getattr(record, name) for name in names])
+
+
+def format_fields(record_type: str, layout: str, values: dict) -> str:
+    """The fixed-width text of a record given as {field: text} (the fast path of extracts: no
+    record object); fields the dict lacks are blank."""
+    names, write = FORMATTERS[record_type, layout]
+    return write([values.get(name, "") for name in names])
 
 
 def colspecs(record_type: str, layout: str) -> list[tuple[int, int]]:

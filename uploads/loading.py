@@ -13,6 +13,7 @@ from core_tables.models import Site
 from transcripts import records as R
 from transcripts.deleted import delete_students
 from transcripts.graduates import graduate_sites_on_file, mark_graduate_change
+from transcripts.ibc_history import record_ibcs
 from transcripts.recordmap import ibc_values, student_fields, transcript_values
 from transcripts.models import Ibc, Student, StudentChange, Transcript
 
@@ -69,6 +70,8 @@ class StudentWriter:
         ibc_rows = [{"student_id": ids[k], **ibc_values(i)} for k, item in zip(keys, batch) for i in item[2]]
         self._insert(Transcript, TRANSCRIPT_COLUMNS, transcript_rows)
         self._insert(Ibc, IBC_COLUMNS, ibc_rows)
+        record_ibcs(((k, i) for k, item in zip(keys, batch) for i in item[2]), sponsor=self.sponsor.code,
+                    bssy=self.bssy, source=self.source)  # the statewide IBC history
         now = timezone.now()
         self._insert(StudentChange, CHANGE_COLUMNS, [
             {"bssy": self.bssy, "sponsor_id": self.sponsor.pk, "site_id": site_of[k], "state_id": k,

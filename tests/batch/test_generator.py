@@ -8,7 +8,6 @@ from django.core.management import CommandError, call_command
 
 from core_tables.loading import load_folder
 from core_tables.models import SecureId
-from transcripts.records import link_key
 from uploads.generator import (
     BatchOptions, GeneratorError, grade_for_age, graduation_date_for, plan_batch, student_sets, write_batch,
 )

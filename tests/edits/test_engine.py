@@ -14,10 +14,9 @@ from transcripts.edits import CATALOG, EditContext, StudentView, assess_student,
 from transcripts.edits.engine import MEMO_GROUPS, MEMO_LIMIT
 from transcripts.edits.student import partial_name, valid_state_id
 from transcripts.records import (
-    NONPUBLIC, PUBLIC, StudentRecord, TranscriptRecord, implied_decimal, link_key, mmddyyyy, race_flags, year,
+    NONPUBLIC, PUBLIC, implied_decimal, link_key, mmddyyyy, race_flags, year,
 )
 from transcripts.reference import CourseCodeRef, ReferenceSnapshot
-from uploads.layouts import data_fields
 
 SETS = {layout: samples.sample_set(layout) for layout in (PUBLIC, NONPUBLIC)}
 CODE_LIST_VALUES = sorted({c for values in samples.snapshot().code_lists.values() for c in values})

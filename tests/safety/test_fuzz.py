@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings as hsettings, strategies as 
 
 from core_tables.models import Site
 from sts.models import ExportJob
-from transcripts.models import Credential, DeletedStudentSet, Ibc, Student, Transcript
+from transcripts.models import Credential, Ibc, Student, Transcript
 from uploads.models import Upload, UploadError
 
 pytestmark = pytest.mark.django_db

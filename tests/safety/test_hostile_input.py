@@ -1,7 +1,6 @@
 """Hostile and broken input gets a clear message, never a 500, and nothing is written (issue 8,
 items 5 and 7): NUL bytes, bad export parameters, damaged zips, a 50 MB line, an off-site Referer,
 a body over the size limit, and sign-in races."""
-import io
 import threading
 import zipfile
 

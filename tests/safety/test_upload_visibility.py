@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from sts.exports import EXPORTERS, with_viewer
+from sts.exports import EXPORTERS
 from uploads.models import Upload
 from uploads.tasks import run_upload
 
@@ -104,13 +104,12 @@ def test_the_error_export_holds_only_the_viewers_rows(tmp_path, users, mixed_upl
 
     def exported(user):
         out = tmp_path / f"{user.username}.csv"
-        params = with_viewer({"upload": upload.pk}, user)
-        exporter.render("csv", params, out)
+        exporter.bind(user).render("csv", {"upload": upload.pk}, out)
         return {row[2] for row in list(csv.reader(io.StringIO(out.read_text())))[1:]}
 
     assert exported(users["lea"]) == {a.unique_id, b.unique_id}
     assert exported(users["s1"]) == {a.unique_id}
-    assert exporter.count(with_viewer({"upload": upload.pk}, users["s1"])) == 1
+    assert exporter.bind(users["s1"]).count({"upload": upload.pk}) == 1
 
 
 def test_a_file_of_another_sponsor_is_refused_before_it_is_stored(tmp_path, client, users):

@@ -23,6 +23,7 @@ from transcripts import deleted, records as R
 from transcripts.edits import CATALOG, REJECT, EditContext, Finding, assess_student, finding
 from transcripts.edits.student import partial_name
 from transcripts.graduates import is_graduate, mark_graduate_change
+from transcripts.ibc_history import record_ibcs
 from transcripts.models import (
     Credential, DeletedStudentSet, GraduationOverride, Ibc, Student, StudentChange, Transcript,
 )
@@ -385,8 +386,12 @@ def save_transcript(student: Student, raw: dict, *, by: str, today: dt.date,
 def save_ibc(student: Student, raw: dict, *, by: str, today: dt.date, ibc: Ibc | None = None) -> SaveOutcome:
     """Add or update one 050 of a stored student, if the whole record set passes."""
     rs, line = proposed_ibc(student, raw, ibc)
-    return _save_row(student, rs, line, model=Ibc, values=ibc_values(rs.record_at(line)), row=ibc, by=by,
-                     today=today, label="IBC")
+    outcome = _save_row(student, rs, line, model=Ibc, values=ibc_values(rs.record_at(line)), row=ibc, by=by,
+                        today=today, label="IBC")
+    if outcome.saved:  # the statewide IBC history
+        record_ibcs([(student.state_id, rs.record_at(line))], sponsor=student.sponsor.code, bssy=student.bssy,
+                    source=SOURCE)
+    return outcome
 
 
 def delete_row(student: Student, row, *, by: str, today: dt.date) -> SaveOutcome:

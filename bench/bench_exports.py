@@ -1,0 +1,166 @@
+"""Benchmark of the Print & Export issue: for a 3,000-student site, the Excel summary and the
+Core Progress Report (PDF and Word, files of 100 students on 2 worker processes); and the extract
+of about 1,000,000 records. Each export runs in a fresh process, as a worker would, which
+reports its own time and peak RSS.
+
+    .venv/bin/python bench/bench_exports.py [--students 50000] [--site-students 3000] [--db sts_bench_exports]
+
+Creates (and drops) its own database on the local PostgreSQL. Prints a Markdown table.
+"""
+import argparse
+import datetime as dt
+import io
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+SITE = "017001"
+
+
+def setup_django(db_url):
+    os.environ["DATABASE_URL"] = db_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sts.settings")
+    import django
+
+    django.setup()
+
+
+def child(args):
+    """One worker process: render the export (or its share of the parts), print time and peak RSS."""
+    setup_django(args.db_url)
+    from sts.exports import EXPORTERS
+
+    exporter = EXPORTERS[args.child].bind(None)
+    start_mb = peak_rss_mb()  # Django and the apps loaded (scipy for the progress engine)
+    params = json.loads(args.params)
+    out = Path(args.out)
+    t = time.perf_counter()
+    files = 0
+    if args.parts:  # this process' share of the parts, one after the other (as a worker's tasks)
+        share, of = (int(x) for x in args.parts.split("/"))
+        for i, part in enumerate(exporter.parts(params)):
+            if i % of == share:
+                exporter.render_part(args.fmt, params, part, out.with_name(f"{out.stem}-{i}{out.suffix}"))
+                files += 1
+    else:
+        exporter.render(args.fmt, params, out)
+        files = 1
+    elapsed = time.perf_counter() - t
+    print(json.dumps({"seconds": elapsed, "rss_mb": peak_rss_mb(), "start_mb": start_mb, "files": files}))
+
+
+def peak_rss_mb():
+    """This process' peak RSS (VmHWM: unlike ru_maxrss it does not carry the parent's over exec)."""
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_children(db_url, name, fmt, params, out, processes=1):
+    cmd = [sys.executable, __file__, "--child", name, "--fmt", fmt, "--params", json.dumps(params),
+           "--out", str(out), "--db-url", db_url]
+    t = time.perf_counter()
+    if processes == 1:
+        procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)]
+    else:
+        procs = [subprocess.Popen(cmd + ["--parts", f"{i}/{processes}"], stdout=subprocess.PIPE, text=True)
+                 for i in range(processes)]
+    results = []
+    for p in procs:
+        stdout, _ = p.communicate()
+        if p.returncode:
+            raise SystemExit(f"{name} {fmt} failed")
+        results.append(json.loads(stdout.strip().splitlines()[-1]))
+    wall = time.perf_counter() - t
+    return wall, results
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--students", type=int, default=50_000, help="students of the sponsor (~20 records each)")
+    parser.add_argument("--site-students", type=int, default=3000)
+    parser.add_argument("--db", default="sts_bench_exports")
+    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--child")
+    parser.add_argument("--fmt")
+    parser.add_argument("--params")
+    parser.add_argument("--out")
+    parser.add_argument("--parts")
+    parser.add_argument("--db-url")
+    args = parser.parse_args()
+    if args.child:
+        return child(args)
+
+    subprocess.run(["psql", f"{args.server}/postgres", "-qc", f"DROP DATABASE IF EXISTS {args.db}"], check=True)
+    subprocess.run(["psql", f"{args.server}/postgres", "-qc", f"CREATE DATABASE {args.db}"], check=True)
+    db_url = f"{args.server}/{args.db}"
+    setup_django(db_url)
+    from django.core.management import call_command
+
+    from core_tables.loading import load_folder
+    from core_tables.models import CollectionPeriod, Site
+    from sts.accounts.services import create_user
+    from transcripts.models import Ibc, Student, Transcript
+    from transcripts.progress_store import recompute
+    from uploads.pipeline import run_pipeline
+
+    call_command("migrate", verbosity=0)
+    load_folder(ROOT / "data" / "reference")
+    CollectionPeriod.objects.create(bssy=2025, opens=dt.date(2025, 12, 1), closes=dt.date(2099, 1, 1))
+    user = create_user("E017BEN", "lea-upload", "Bench#2025", sponsor="017", must_change_password=False)
+    work = Path(tempfile.mkdtemp(prefix="sts-bench-exports-"))
+    (work / "ids").mkdir()
+    t = time.perf_counter()
+    call_command("generate_batch", "--students", str(args.students), "--sponsor", "017", "--seed", "5",
+                 "--out", str(work / "bench.txt"), "--today", "2026-03-01",
+                 "--secure-ids-out", str(work / "ids" / "secure_ids.csv"), stdout=io.StringIO(), stderr=io.StringIO())
+    load_folder(work / "ids")
+    run = run_pipeline(work / "bench.txt", "bench.txt", mode="partial", today=dt.date(2026, 3, 1), user=user)
+    assert run.accepted, run.file_errors
+    # One site of --site-students students (the others at a second site), their progress stored.
+    ids = list(Student.objects.filter(sponsor__code="017", bssy=2025).order_by("pk").values_list("pk", flat=True))
+    site_ids = ids[:args.site_students]
+    Student.objects.filter(pk__in=site_ids).update(site=Site.objects.get(code=SITE))
+    Student.objects.filter(pk__in=ids[args.site_students:]).update(site=Site.objects.get(code="017002"))
+    recompute(site_ids)
+    setup_s = time.perf_counter() - t
+    records = (Student.objects.filter(sponsor__code="017").count() + Transcript.objects.count()
+               + Ibc.objects.count())
+    site = {"site": SITE, "bssy": "2025"}
+
+    lines = []
+    wall, (r,) = run_children(db_url, "summary", "xlsx", site, work / "summary.xlsx")
+    baseline = r["start_mb"]
+    lines.append(("Excel summary (.xlsx), 3,000 students, 1 process", r["seconds"], r["rss_mb"], "<= 5 s, <= 150 MB"))
+    wall, rs = run_children(db_url, "core_progress", "pdf", site, work / "cpr.pdf", processes=2)
+    lines.append((f"Core Progress Report PDF, 3,000 students in {sum(x['files'] for x in rs)} files of 100, "
+                  f"2 processes (wall time)", wall, max(x["rss_mb"] for x in rs), "<= 120 s, < 400 MB a worker"))
+    wall, rs = run_children(db_url, "core_progress", "docx", site, work / "cpr.docx", processes=2)
+    lines.append(("Core Progress Report Word, same, 2 processes (wall time)", wall, max(x["rss_mb"] for x in rs), ""))
+    wall, (r,) = run_children(db_url, "extract_all", "txt", {"sponsor": "017", "bssy": "2025"}, work / "all.txt")
+    written = sum(1 for _ in open(work / "all.txt", "rb"))
+    lines.append((f"Extract All Records, {written:,} records, 1 process", r["seconds"], r["rss_mb"], "<= 20 s"))
+
+    print(f"{args.students:,} students ({records:,} records) generated and loaded in {setup_s:.0f} s; "
+          f"site {SITE} has {len(site_ids):,} students with stored progress. Each export ran in a fresh process "
+          "(as a worker does) reporting its own time and peak RSS (Django start-up excluded).\n")
+    print("| export | seconds | peak RSS of the worker | target |\n|---|---:|---:|---|")
+    for what, seconds, rss, target in lines:
+        print(f"| {what} | {seconds:.1f} | {rss:.0f} MB | {target} |")
+    print(f"\nA worker process holds {baseline:.0f} MB before any export (Django, the apps, scipy for the "
+          "progress engine); the peak RSS above includes it.")
+    from django.db import connections
+    connections.close_all()
+    subprocess.run(["psql", f"{args.server}/postgres", "-qc", f"DROP DATABASE IF EXISTS {args.db}"], check=False)
+
+
+if __name__ == "__main__":
+    main()
