@@ -1,6 +1,7 @@
 """Hostile and broken input gets a clear message, never a 500, and nothing is written (issue 8,
 items 5 and 7): NUL bytes, bad export parameters, damaged zips, a 50 MB line, an off-site Referer,
 a body over the size limit, and sign-in races."""
+import re
 import threading
 import zipfile
 
@@ -209,3 +210,16 @@ def test_check_deploy_is_clean_for_the_production_settings():
                           capture_output=True, text=True,
                           cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_no_template_holds_inline_script():
+    """The Content-Security-Policy refuses inline script: behaviour lives in static/sts/*.js."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "templates"
+    found = []
+    for path in root.rglob("*.html"):
+        text = path.read_text()
+        found += [f"{path.relative_to(root)}: {m.group(0)[:40]}" for m in re.finditer(
+            r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+=\"|javascript:", text)]
+    assert not found, found
