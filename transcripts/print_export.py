@@ -24,7 +24,7 @@ from sts.exports import Exporter, register
 
 from .models import Ibc, Student
 from .progress.engine import AWARDS_FOR_PATHWAY
-from .progress.result import AWARD_LEVELS, CategoryProgress
+from .progress.result import CategoryProgress, award_level, award_standing
 from .progress.result import StudentProgress as ProgressResult
 from .progress.result import rounded_gpa
 from .queries import Selection
@@ -68,19 +68,15 @@ def passed_ibcs():
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def award_standing(awards) -> str:
-    """ "TC Performance", "TC core met, GPA below 2.50", "TJ core not met"; '' without an award."""
-    out = []
+def awards_standing(awards) -> str:
+    """The stored awards (JSON) as one line each: see `progress.result.award_standing`."""
+    lines = []
     for a in awards or ():
-        code = a.get("code", "")
-        if a.get("eligible"):
-            out.append(f"{code} {a.get('level') or 'eligible'}")
-        elif (a.get("progress") or {}).get("complete"):
-            floor = min((m for m, _ in AWARD_LEVELS.get(code, ())), default=None)
-            out.append(f"{code} core met, GPA below {floor:.2f}" if floor else f"{code} core met")
-        else:
-            out.append(f"{code} core not met")
-    return "; ".join(out)
+        code, eligible = a.get("code", ""), bool(a.get("eligible"))
+        gpa = None if a.get("gpa") in (None, "") else Decimal(str(a["gpa"]))
+        lines.append(award_standing(code, award_level(code, gpa, eligible), eligible, gpa,
+                                    (a.get("progress") or {}).get("complete")))
+    return "; ".join(lines)
 
 
 @register
@@ -109,7 +105,7 @@ class StudentSummary(SelectionExporter):
             row = list(row)
             row[6:9] = [_gpa(v) for v in row[6:9]]  # Overall, core and TOPS GPA
             row[13] = "Y" if row[13] else "N"  # parental consent
-            row[-1] = award_standing(row[-1])
+            row[-1] = awards_standing(row[-1])
             yield row
 
     def render(self, fmt, params, path, progress=None):
@@ -187,11 +183,10 @@ def report_student(student: Student, stored: dict | None, award: str, names: dic
     if chosen is None or chosen.progress is None:
         return ReportStudent(student, result, award, names.get(award, ""), f"{award} core GPA", "", None, [],
                              f"No {award} award is evaluated for the {student.diploma_path or 'blank'} pathway.")
-    standing = f"eligible: {chosen.level}" if chosen.eligible and chosen.level else (
-        "eligible" if chosen.eligible else "not eligible")
+    standing = award_standing(chosen.code, chosen.level, chosen.eligible, chosen.gpa, chosen.progress.complete)
     return ReportStudent(student, result, chosen.code, names.get(chosen.code, ""), f"{chosen.code} core GPA",
                          _shown(chosen.gpa), chosen.progress.complete, chosen.progress.categories,
-                         f"{chosen.code} {standing} (as far as STS can judge: ACT and other conditions are outside STS)")
+                         f"{standing} (as far as STS can judge: ACT and other conditions are outside STS)")
 
 
 @register

@@ -24,7 +24,7 @@ from sts.exports import EXPORTERS
 from .edits import GRAD_DATE_REMOVAL_REASONS
 from .models import Student
 from .models import StudentProgress as ProgressRow
-from .progress.result import AWARD_LEVELS, AwardResult, CategoryProgress, rounded_gpa
+from .progress.result import AWARD_LEVELS, AwardResult, CategoryProgress, gpa_note, rounded_gpa
 from .progress.result import StudentProgress as ProgressResult
 from .progress_store import PROGRESS_FIELDS, compute_for, facts_of, progress_row
 from .reports import DATA_ELEMENTS, SITE_REPORTS, SPONSOR_REPORTS, export_formats
@@ -68,6 +68,8 @@ class CategoryLine:
 class AwardLevelLine:
     name: str
     minimum: Decimal
+    judged: bool  # STS can say eligible (Opportunity, Tech); else only whether the GPA meets the minimum
+    gpa_meets: bool
     eligible: bool
 
 
@@ -78,6 +80,7 @@ class AwardLine:
     gpa: str
     levels: list[AwardLevelLine]
     categories: list[CategoryLine]
+    note: str  # "GPA meets the Performance (3.00) minimum; ACT not held in STS"
 
 
 def _gpa(value) -> str:
@@ -95,10 +98,12 @@ def award_lines(awards: list[AwardResult]) -> list[AwardLine]:
     names = dict(Curriculum.objects.filter(code__in=[a.code for a in awards]).values_list("code", "name"))
     lines = []
     for a in awards:
-        levels = [AwardLevelLine(name, minimum, a.eligible and a.gpa is not None and a.gpa >= minimum)
-                  for minimum, name in reversed(AWARD_LEVELS.get(a.code, ()))]
+        levels = [AwardLevelLine(lv.name, lv.minimum, lv.judged, a.gpa is not None and a.gpa >= lv.minimum,
+                                 a.eligible and a.level == lv.name)
+                  for lv in reversed(AWARD_LEVELS.get(a.code, ()))]
         lines.append(AwardLine(a, names.get(a.code, a.code), _gpa(a.gpa), levels,
-                               category_lines(a.progress.categories) if a.progress else []))
+                               category_lines(a.progress.categories) if a.progress else [],
+                               gpa_note(a.code, a.gpa) if a.eligible else ""))
     return lines
 
 

@@ -61,23 +61,44 @@ def test_complete_tu_student_meets_graduation_and_earns_the_tc_level():
     assert (result.pathway.units_earned, result.total_credits) == (D(10), D(10))
     assert result.overall_gpa == result.core_gpa == result.tops_gpa == D(4)
     [award] = result.awards
-    assert (award.code, award.level, award.eligible) == ("TC", "Honors", True)
+    assert (award.code, award.level, award.eligible) == ("TC", "Opportunity", True)  # STS judges no more
     assert award.progress.complete
     assert (result.graduation.meets, result.graduation.removal_reasons) == (True, [])
 
 
-@pytest.mark.parametrize("grades,level,eligible", [
-    # TC core = English I, English II, Algebra I, Geometry, Biology I, Chemistry (6 units).
-    ("AAAAAB", "Honors", True),        # (5 x 4 + 3) / 6 = 3.833
-    ("BBBBBA", "Performance", True),   # (5 x 3 + 4) / 6 = 3.167
-    ("CCBBBB", "Opportunity", True),   # (2 x 2 + 4 x 3) / 6 = 2.667
-    ("CCCCCB", None, False),           # (5 x 2 + 3) / 6 = 2.167: below 2.50
+@pytest.mark.parametrize("grades,level,eligible,note", [
+    # TC core = English I, English II, Algebra I, Geometry, Biology I, Chemistry (6 units). STS holds
+    # no ACT score: it judges Opportunity only ("2.5 (TOPS Opportunity Only)") and says of
+    # Performance and Honors only that the GPA meets their minimum.
+    ("AAAAAB", "Opportunity", True,    # (5 x 4 + 3) / 6 = 3.833
+     "GPA meets the Performance (3.00) / Honors (3.50) minimum; ACT not held in STS"),
+    ("BBBBBA", "Opportunity", True,    # (5 x 3 + 4) / 6 = 3.167
+     "GPA meets the Performance (3.00) minimum; ACT not held in STS"),
+    ("CCBBBB", "Opportunity", True, ""),   # (2 x 2 + 4 x 3) / 6 = 2.667
+    ("CCCCCB", None, False, ""),           # (5 x 2 + 3) / 6 = 2.167: below 2.50
 ])
-def test_tops_award_level_follows_the_core_gpa(grades, level, eligible):
+def test_tops_award_level_follows_the_core_gpa(grades, level, eligible, note):
+    from transcripts.progress.result import award_standing, gpa_note
+
     codes = [ENG1, ENG2, ALG1, GEOM, BIO1, CHEM]
     result = compute_progress(student("TU"), [course(c, g) for c, g in zip(codes, grades)], TABLES)
     [award] = result.awards
-    assert (award.level, award.eligible) == (level, eligible)
+    assert (award.level, award.eligible, gpa_note("TC", award.gpa) if eligible else "") == (level, eligible, note)
+    standing = award_standing("TC", award.level, award.eligible, award.gpa, award.progress.complete)
+    assert "Honors" not in standing.split(";")[0] and "Performance" not in standing.split(";")[0]
+    assert standing == ("TC eligible: Opportunity" + (f"; {note}" if note else "") if eligible
+                        else "TC core met, GPA below 2.50")
+
+
+@pytest.mark.parametrize("gpa,level", [("2.50", "Opportunity"), ("2.49999", None), ("3.00", "Opportunity"),
+                                       ("3.50", "Opportunity")])
+def test_award_boundaries_are_inclusive_and_exact(gpa, level):
+    from transcripts.progress.result import award_level, gpa_note
+
+    assert award_level("TC", D(gpa), True) == level
+    assert award_level("TJ", D(gpa), True) == (None if level is None else "Tech")
+    assert ("Performance (3.00)" in gpa_note("TC", D(gpa))) == (D(gpa) >= 3)
+    assert ("Honors (3.50)" in gpa_note("TC", D(gpa))) == (D(gpa) >= D("3.5"))
 
 
 def test_an_incomplete_award_core_is_not_eligible_whatever_the_gpa():

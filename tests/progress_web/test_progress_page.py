@@ -41,7 +41,7 @@ def test_screen_shows_categories_courses_missing_awards_and_reasons(client, lea_
     assert 'id="what-if-path"' in html and 'value="CA"' in html and 'value="L1"' in html
 
 
-def test_eligible_award_shows_its_level(client, lea_user):
+def test_eligible_award_shows_opportunity_and_only_the_gpa_for_honors(client, lea_user):
     grades = {code: "A" for code, _ in TU_COURSES}
     courses = [(code, grades[code]) for code, _ in TU_COURSES] + [
         ("160351", "A"), ("150303", "A"), ("150314", "A"), ("220201", "A"), ("220204", "A")]
@@ -49,7 +49,9 @@ def test_eligible_award_shows_its_level(client, lea_user):
     recompute([student.pk])
     client.force_login(lea_user)
     html = page(client, student).content.decode()
-    assert "Eligible: Honors" in html
+    assert "Eligible: Opportunity" in html
+    assert "Eligible: Honors" not in html and "Eligible: Performance" not in html
+    assert "GPA meets the Performance (3.00) / Honors (3.50) minimum; ACT not held in STS" in html
     assert StudentProgress.objects.get(student=student).award_eligible
 
 

@@ -134,7 +134,7 @@ def _award(code: str, curriculum: Curriculum, progress: CurriculumProgress) -> A
     """Eligible as far as STS can judge: the award core complete and its GPA at the minimum
     (ACT scores and residency are outside STS)."""
     levels = AWARD_LEVELS.get(code, ())
-    minimum = curriculum.min_gpa if curriculum.min_gpa is not None else (levels[-1][0] if levels else ZERO)
+    minimum = curriculum.min_gpa if curriculum.min_gpa is not None else (levels[-1].minimum if levels else ZERO)
     gpa = progress.core_gpa
     eligible = progress.complete and gpa is not None and gpa >= minimum
     return AwardResult(code=code, level=award_level(code, gpa, eligible), eligible=eligible, gpa=gpa,

@@ -11,12 +11,53 @@ from decimal import ROUND_HALF_UP, Decimal
 
 THOUSANDTH = Decimal("0.001")
 
-# TOPS award levels by minimum core GPA, best first (guide, "CURRENT TOPS AWARDS"; the ACT
-# part of each level is outside STS).
-AWARD_LEVELS: dict[str, tuple[tuple[Decimal, str], ...]] = {
-    "TC": ((Decimal("3.50"), "Honors"), (Decimal("3.00"), "Performance"), (Decimal("2.50"), "Opportunity")),
-    "TJ": ((Decimal("2.50"), "Tech"),),
+# TOPS award levels by minimum core GPA, best first (guide, "CURRENT TOPS AWARDS"). STS judges
+# a level only when its core and GPA are all the guide asks of it: TC "uses 2.5 GPA calculation
+# (Opportunity award), but does not account for ACT score" ("2.5 (TOPS Opportunity Only)"), TJ's
+# Tech award is 2.5. Performance and Honors need ACT scores STS does not hold: for them STS can only
+# say that the GPA meets the minimum, never that the student is eligible.
+@dataclass(frozen=True)
+class AwardLevel:
+    minimum: Decimal
+    name: str
+    judged: bool  # STS can say "eligible" (core + GPA are the whole rule)
+
+
+AWARD_LEVELS: dict[str, tuple[AwardLevel, ...]] = {
+    "TC": (AwardLevel(Decimal("3.50"), "Honors", False), AwardLevel(Decimal("3.00"), "Performance", False),
+           AwardLevel(Decimal("2.50"), "Opportunity", True)),
+    "TJ": (AwardLevel(Decimal("2.50"), "Tech", True),),
 }
+ACT_NOT_HELD = "ACT not held in STS"
+
+
+def gpa_only_levels(code: str, gpa: Decimal | None) -> list[AwardLevel]:
+    """The levels STS cannot judge whose GPA minimum the core GPA meets (best last)."""
+    if gpa is None:
+        return []
+    return [level for level in reversed(AWARD_LEVELS.get(code, ())) if not level.judged and gpa >= level.minimum]
+
+
+def gpa_note(code: str, gpa: Decimal | None) -> str:
+    """'GPA meets the Performance (3.00) / Honors (3.50) minimum; ACT not held in STS', or ''."""
+    met = gpa_only_levels(code, gpa)
+    if not met:
+        return ""
+    return ("GPA meets the " + " / ".join(f"{level.name} ({level.minimum:.2f})" for level in met)
+            + f" minimum; {ACT_NOT_HELD}")
+
+
+def award_standing(code: str, level: str | None, eligible: bool, gpa: Decimal | None, complete: bool | None) -> str:
+    """One line for lists and reports: 'TC eligible: Opportunity; GPA meets the Performance (3.00)
+    minimum; ACT not held in STS', 'TC core met, GPA below 2.50', 'TJ core not met'."""
+    if eligible:
+        text = f"{code} eligible: {level}" if level else f"{code} eligible"
+        note = gpa_note(code, gpa)
+        return f"{text}; {note}" if note else text
+    if complete:
+        floor = min((lv.minimum for lv in AWARD_LEVELS.get(code, ()) if lv.judged), default=None)
+        return f"{code} core met, GPA below {floor:.2f}" if floor is not None else f"{code} core met"
+    return f"{code} core not met"
 
 
 def rounded_gpa(gpa: Decimal | None) -> float | None:
@@ -109,16 +150,17 @@ class CurriculumProgress:
 
 
 def award_level(code: str, gpa: Decimal | None, complete: bool) -> str | None:
-    """The best level whose minimum GPA the core GPA reaches, once the core is complete."""
+    """The best level STS can judge (Opportunity, Tech) whose minimum the core GPA reaches, once the
+    core is complete; never Performance or Honors (see AWARD_LEVELS)."""
     if not complete or gpa is None:
         return None
-    return next((name for minimum, name in AWARD_LEVELS.get(code, ()) if gpa >= minimum), None)
+    return next((lv.name for lv in AWARD_LEVELS.get(code, ()) if lv.judged and gpa >= lv.minimum), None)
 
 
 @dataclass(frozen=True)
 class AwardResult:
     code: str
-    level: str | None  # 'Opportunity' | 'Performance' | 'Honors' | 'Tech' | None
+    level: str | None  # the level STS judges: 'Opportunity' | 'Tech' | None
     eligible: bool
     gpa: Decimal | None
     progress: CurriculumProgress | None  # None only when read back from the lossy JSON
@@ -134,7 +176,9 @@ class AwardResult:
     @classmethod
     def from_dict(cls, d: dict) -> AwardResult:
         progress = d.get("progress")
-        return cls(code=d["code"], level=d.get("level"), eligible=d["eligible"], gpa=_dec(d["gpa"]),
+        # The level follows from the GPA and eligibility by today's rule (a stored level may be older).
+        return cls(code=d["code"], level=award_level(d["code"], _dec(d["gpa"]), d["eligible"]),
+                   eligible=d["eligible"], gpa=_dec(d["gpa"]),
                    progress=None if progress is None else CurriculumProgress.from_dict(progress))
 
 
