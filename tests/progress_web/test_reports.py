@@ -41,16 +41,18 @@ def test_stsq11_competition_ranks_with_gaps_and_grad_rank(ranked_class):
     rows = {r["State ID"]: r for r in as_dicts(EXPORTERS["stsq11"].rows(SITE))}
     assert set(rows) == {f"100000000{i}" for i in range(1, 7)}  # only site 017001
     rank = {sid: (r["Overall GPA"], r["Class Rank"], r["Class Size"], r["Class Percent"]) for sid, r in rows.items()}
-    assert rank["1000000001"] == (D("4.000"), 1, 4, D("25.00"))
-    assert rank["1000000002"] == (D("3.000"), 2, 4, D("50.00"))
-    assert rank["1000000003"] == (D("3.000"), 2, 4, D("50.00"))
-    assert rank["1000000004"] == (D("2.000"), 4, 4, D("100.00"))
-    assert rank["1000000005"] == (D("2.000"), 1, 1, D("100.00"))  # grade 11 is its own class
-    assert rank["1000000006"] == (None, None, None, None)  # no graded course: not ranked, not counted
+    # Grade 12 holds five students: the one without a graded course counts and ranks last.
+    # Percentile rank: (below + half of the tied) / size x 100.
+    assert rank["1000000001"] == (D("4.000"), 1, 5, D("90.00"))
+    assert rank["1000000002"] == (D("3.000"), 2, 5, D("60.00"))
+    assert rank["1000000003"] == (D("3.000"), 2, 5, D("60.00"))
+    assert rank["1000000004"] == (D("2.000"), 4, 5, D("30.00"))
+    assert rank["1000000005"] == (D("2.000"), 1, 1, D("50.00"))  # grade 11 is its own class
+    assert rank["1000000006"] == (None, 5, 5, D("10.00"))  # no graded course: counted, ranked last
     assert str(rank["1000000001"][0]) == "4.000"  # GPAs keep their three places
     grad = {sid: (r["Grad Class Rank"], r["Grad Class Size"], r["Grad Class Percent"]) for sid, r in rows.items()}
-    assert grad["1000000001"] == (1, 3, D("33.33")) and grad["1000000003"] == (2, 3, D("66.67"))
-    assert grad["1000000004"] == (3, 3, D("100.00")) and grad["1000000002"] == (None, None, None)
+    assert grad["1000000001"] == (1, 3, D("83.33")) and grad["1000000003"] == (2, 3, D("50.00"))
+    assert grad["1000000004"] == (3, 3, D("16.67")) and grad["1000000002"] == (None, None, None)
     assert rows["1000000001"]["Graduation Date"] == GRAD_DATE
     order = [r["State ID"] for r in as_dicts(EXPORTERS["stsq11"].rows(SITE))]
     assert order == ["1000000005", "1000000001", "1000000002", "1000000003", "1000000004", "1000000006"]
@@ -62,7 +64,7 @@ def test_stsq11_renders_csv(ranked_class, tmp_path):
     with open(path, newline="") as f:
         rows = list(csv.reader(f))
     assert rows[0][:6] == ["Sponsor", "Site", "Grade", "State ID", "Name", "Overall GPA"]
-    assert ["017", "017001", "12", "1000000003", "Cole, A", "3.000", "2", "4", "50.00", "2", "3", "66.67",
+    assert ["017", "017001", "12", "1000000003", "Cole, A", "3.000", "2", "5", "60.00", "2", "3", "50.00",
             "05/20/2026"] in rows
 
 
