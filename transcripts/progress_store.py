@@ -17,7 +17,7 @@ from transcripts.progress.model import SetCourse as SetCourseDef
 from transcripts.progress.model import StudentFacts
 from transcripts.progress.result import rounded_gpa
 
-from .models import Ibc, Student, StudentProgress, Transcript
+from .models import Credential, Ibc, Student, StudentProgress, Transcript
 
 
 def load_core_tables() -> CoreTables:
@@ -45,10 +45,16 @@ def course_of(t: Transcript) -> Course:
                   t.grade_point_max, t.quality_points, t.course_type, t.course_name, ref=t.pk)
 
 
-def facts_of(s: Student, sponsor_kind: str, passed_ibcs: int) -> StudentFacts:
+def facts_of(s: Student, sponsor_kind: str, passed_ibcs: int, credential_uploaded: bool = False) -> StudentFacts:
     graduation = s.graduation_date or s.removed_graduation_date
     return StudentFacts(s.bssy, sponsor_kind, s.grade, s.grade9_entry, graduation, s.diploma_path,
-                        s.career_option, s.career_endorsement, s.gee_flag, passed_ibcs)
+                        s.career_option, s.career_endorsement, s.gee_flag, passed_ibcs, credential_uploaded)
+
+
+def credentialed(sponsor, bssy: int) -> frozenset[str]:
+    """State IDs of the sponsor's BSSY that have a Jumpstart credential on file (reason 6)."""
+    return frozenset(Credential.objects.filter(student__sponsor=sponsor, student__bssy=bssy)
+                     .values_list("student__state_id", flat=True))
 
 
 # --- inputs from batch records (the upload's graduation check) -----------------------------------
@@ -61,15 +67,17 @@ def course_of_record(t: R.TranscriptRecord) -> Course:
                   t.course_type.strip(), t.course_name.strip(), ref=t.line)
 
 
-def graduation_checker(sponsor_kind: str, bssy: int, tables: CoreTables | None = None):
-    """The `graduation_check` the batch edits call for a graduate: reasons '2'..'6'."""
+def graduation_checker(sponsor_kind: str, bssy: int, tables: CoreTables | None = None,
+                       credentials: frozenset[str] = frozenset()):
+    """The `graduation_check` the batch edits call for a graduate: reasons '2'..'6'.
+    `credentials`: State IDs with a Jumpstart credential on file (uploaded online, never in a file)."""
     tables = tables or load_core_tables()
 
     def check(student: R.StudentRecord, transcripts, ibcs) -> list[str]:
         facts = StudentFacts(bssy, sponsor_kind, student.grade, R.year(student.grade9_entry),
                              R.graduation_date(student), student.diploma_path.strip(), student.career_option.strip(),
                              student.career_endorsement.strip(), student.gee_flag.strip(),
-                             sum(1 for i in ibcs if i.pass_fail == "P"))
+                             sum(1 for i in ibcs if i.pass_fail == "P"), R.link_key(student) in credentials)
         return graduation_check(facts, [course_of_record(t) for t in transcripts], tables).removal_reasons
     return check
 
@@ -81,7 +89,8 @@ def compute_for(student: Student, tables: CoreTables | None = None, *, path: str
     tables = tables or load_core_tables()
     courses = [course_of(t) for t in student.transcripts.all()]
     passed = sum(1 for i in student.ibcs.all() if i.pass_fail == "P")
-    return compute_progress(facts_of(student, student.sponsor.kind, passed), courses, tables, path=path)
+    facts = facts_of(student, student.sponsor.kind, passed, student.credentials.exists())
+    return compute_progress(facts, courses, tables, path=path)
 
 
 def recompute(student_ids, tables: CoreTables | None = None) -> int:
@@ -97,9 +106,11 @@ def recompute(student_ids, tables: CoreTables | None = None) -> int:
             courses[t.student_id].append(course_of(t))
         for sid in Ibc.objects.filter(student_id__in=chunk, pass_fail="P").values_list("student_id", flat=True):
             passed[sid] += 1
+        with_credential = set(Credential.objects.filter(student_id__in=chunk).values_list("student_id", flat=True))
         rows = []
         for s in Student.objects.filter(id__in=chunk):
-            result = compute_progress(facts_of(s, kinds[s.sponsor_id], passed[s.id]), courses[s.id], tables)
+            facts = facts_of(s, kinds[s.sponsor_id], passed[s.id], s.id in with_credential)
+            result = compute_progress(facts, courses[s.id], tables)
             rows.append(progress_row(s.id, result))
         with transaction.atomic():
             StudentProgress.objects.bulk_create(rows, update_conflicts=True, unique_fields=["student"],

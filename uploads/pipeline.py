@@ -23,7 +23,7 @@ from sts.accounts import permissions
 from sts.accounts.permissions import Action
 from transcripts.edits import CATALOG, GRAD_DATE_REMOVAL_REASONS, Finding
 from transcripts.models import Student
-from transcripts.progress_store import graduation_checker
+from transcripts.progress_store import credentialed, graduation_checker
 from transcripts.graduates import overridden_dates
 from transcripts.records import graduation_date, link_key
 from transcripts.reference import ReferenceSnapshot
@@ -228,7 +228,8 @@ def _process(run, scans, sponsor, *, mode, today, user, progress, source, upload
     # A school-level user's file may not replace a student the LEA has at another site.
     elsewhere = frozenset() if submitting is None else frozenset(
         sid for sid, site in site_on_file.items() if site not in submitting)
-    check = _respecting_overrides(graduation_checker(sponsor.kind, run.bssy), overridden_dates(sponsor, run.bssy))
+    check = _respecting_overrides(graduation_checker(sponsor.kind, run.bssy, credentials=credentialed(sponsor, run.bssy)),
+                                  overridden_dates(sponsor, run.bssy))
     writer = None if mode == "validate" else StudentWriter(
         sponsor=sponsor, bssy=run.bssy, by=user.username if user else "batch", source=source)
     present = set()

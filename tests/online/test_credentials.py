@@ -104,3 +104,34 @@ def test_a_removed_credential_leaves_the_record_but_not_the_audit_trail(client, 
     assert "Credential removed." in response.content.decode() and not Credential.objects.exists()
     assert (Path(private_media) / credential.path).exists()
     assert StudentChange.objects.filter(state_id=student.state_id, action="credential deleted").exists()
+
+
+def test_a_jump_start_graduate_needs_an_uploaded_credential(site, today):
+    """Reason 6 (issue 9, item 4): "Ensure Jumpstart graduate has a credential uploaded to STS"."""
+    from dataclasses import replace
+
+    from core_tables.models import IbcCode
+    from transcripts.online import services as S
+    from transcripts.online.fields import raw_values
+
+    from .helpers import ibc_typed
+
+    student = add_student(site, registry_student(), today, grade="11", grade9_entry="2023", diploma_path="CA",
+                          career_option="R01")
+    raw, problems = raw_values("050", site.sponsor.layout, ibc_typed(IbcCode.objects.first().code))
+    assert not problems and S.save_ibc(student, raw, by="E017UPD", today=today).saved
+
+    def reasons():
+        rs = S.stored_record_set(student)
+        graduate = replace(rs.student, grade="12", grade9_entry="2022", graduation_date="05202026",
+                           career_endorsement="J1", fafsa="1", gee_flag="Y")
+        verdict = S.assess(rs.put(graduate), S.edit_context(student.sponsor, student.bssy, student.state_id, today),
+                           student.sponsor.kind)
+        assert not verdict.findings, verdict.findings
+        return verdict.grad_reasons
+
+    assert "6" in reasons()  # a passed IBC and a J1 endorsement, but no credential on file
+    credential = S.add_credential(student, "j1.pdf", pdf(), by="E017UPD")
+    assert "6" not in reasons()
+    S.remove_credential(credential, by="E017UPD", today=today)
+    assert "6" in reasons()

@@ -55,11 +55,12 @@ def info(code: str, name: str = "", **flags) -> CourseInfo:
 
 def student(path: str = "TU", *, grade: str = "12", grade9_entry: int | None = 2019, bssy: int = 2022,
             sponsor_kind: str = "public", graduation_date=None, career_option: str = "",
-            career_endorsement: str = "", gee_flag: str = "Y", passed_ibc_count: int = 0) -> StudentFacts:
+            career_endorsement: str = "", gee_flag: str = "Y", passed_ibc_count: int = 0,
+            credential_uploaded: bool = False) -> StudentFacts:
     return StudentFacts(bssy=bssy, sponsor_kind=sponsor_kind, grade=grade, grade9_entry=grade9_entry,
                         graduation_date=graduation_date, diploma_path=path, career_option=career_option,
                         career_endorsement=career_endorsement, gee_flag=gee_flag,
-                        passed_ibc_count=passed_ibc_count)
+                        passed_ibc_count=passed_ibc_count, credential_uploaded=credential_uploaded)
 
 
 def one_curriculum_progress(tabs: CoreTables, courses, path: str = "TU", **student_kw):

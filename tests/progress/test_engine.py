@@ -158,10 +158,18 @@ def test_reason_5_career_diploma_needs_cdv():
     assert graduation_removal_reasons(student("CD", career_option="CDV"), D(23), None) == []
 
 
-def test_reason_6_jump_start_needs_a_passed_ibc_and_endorsement():
+def test_reason_6_jump_start_needs_a_passed_ibc_an_endorsement_and_an_uploaded_credential():
     assert graduation_removal_reasons(student("CA"), D(23), True) == ["6"]
     assert graduation_removal_reasons(student("CA", passed_ibc_count=1), D(23), True) == ["6"]
-    assert graduation_removal_reasons(student("CA", passed_ibc_count=1, career_endorsement="J2"), D(23), True) == []
+    both = {"passed_ibc_count": 1, "career_endorsement": "J2"}
+    # Training: "Jumpstart pathway without a Career/Tech endorsement and credential uploaded".
+    assert graduation_removal_reasons(student("CA", **both), D(23), True) == ["6"]
+    assert graduation_removal_reasons(student("CA", **both, credential_uploaded=True), D(23), True) == []
+    assert graduation_removal_reasons(student("CA", passed_ibc_count=1, credential_uploaded=True), D(23), True) == ["6"]
+
+
+def test_reason_6_is_not_applicable_to_nonpublic_graduates():
+    assert graduation_removal_reasons(student("CA", sponsor_kind="nonpublic"), D(23), True) == []
 
 
 def test_default_credit_requirements_tu_24_others_23():

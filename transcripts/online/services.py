@@ -55,6 +55,7 @@ class RecordSet:
     transcripts: list[R.TranscriptRecord] = field(default_factory=list)
     ibcs: list[R.IbcRecord] = field(default_factory=list)
     pks: dict[int, int] = field(default_factory=dict)  # line -> pk of the stored 030/050
+    credential: bool = False  # a Jumpstart credential PDF is on file (graduation reason 6)
 
     def next_line(self) -> int:
         return min([0, *(r.line for r in self.transcripts + self.ibcs)]) - 1
@@ -84,7 +85,7 @@ class RecordSet:
 def stored_record_set(student: Student) -> RecordSet:
     """The records a batch file would carry for a stored student (030s and 050s numbered -1, -2, ...)."""
     layout = student.sponsor.layout
-    rs = RecordSet(layout, student_record(student, layout))
+    rs = RecordSet(layout, student_record(student, layout), credential=student.credentials.exists())
     line = -1
     for t in student.transcripts.all():
         rs.transcripts.append(replace(transcript_record(t, student, layout), line=line))
@@ -147,7 +148,8 @@ def assess(rs: RecordSet, ctx: EditContext, sponsor_kind: str, *, graduation: bo
         findings = [f for f in findings if not (f.line == 0 and f.field in REGISTRY_FIELDS)]
     reasons: list[str] = []
     if graduation and not findings and rs.student is not None and R.is_graduate(rs.student):
-        check = graduation_checker(sponsor_kind, ctx.bssy)
+        check = graduation_checker(sponsor_kind, ctx.bssy,
+                                   credentials=frozenset({R.link_key(rs.student)}) if rs.credential else frozenset())
         reasons = sorted(set(check(rs.student, list(rs.transcripts), list(rs.ibcs))))
     return Assessment(findings, reasons)
 
@@ -423,21 +425,41 @@ def delete_row(student: Student, row, *, by: str, today: dt.date) -> SaveOutcome
 # --- credentials --------------------------------------------------------------------------------
 
 def add_credential(student: Student, name: str, data: bytes, *, by: str) -> Credential:
-    """Store a Jumpstart credential PDF for the student; raises credentials.CredentialRejected."""
+    """Store a Jumpstart credential PDF for the student; raises credentials.CredentialRejected.
+    The credential is part of a CA graduate's graduation requirements (reason 6)."""
     from transcripts import credentials as C
 
     info = C.inspect_pdf(data)
     path = C.store_pdf(data, bssy=student.bssy, sponsor_code=student.sponsor.code)
-    credential = Credential.objects.create(student=student, path=path, original_name=C.safe_name(name),
-                                           size=info.size, pages=info.pages, sha256=info.sha256, uploaded_by=by)
-    log_change(student, "credential uploaded", by, name=credential.original_name, pages=info.pages)
+    with transaction.atomic():
+        credential = Credential.objects.create(student=student, path=path, original_name=C.safe_name(name),
+                                               size=info.size, pages=info.pages, sha256=info.sha256, uploaded_by=by)
+        log_change(student, "credential uploaded", by, name=credential.original_name, pages=info.pages)
+        _mark_graduate(student, False, by)
+    recompute([student.pk])
     return credential
 
 
-def remove_credential(credential: Credential, *, by: str) -> None:
-    """Take a credential off the student record (the file stays with the audit trail)."""
-    log_change(credential.student, "credential deleted", by, name=credential.original_name)
-    credential.delete()
+def remove_credential(credential: Credential, *, by: str, today: dt.date) -> SaveOutcome:
+    """Take a credential off the student record (the file stays with the audit trail). A CA
+    graduate left without one loses the graduation date to the Override Report, as a batch upload
+    would do (unless an override holds for the date)."""
+    student = credential.student
+    was_graduate = is_graduate(student)
+    with transaction.atomic():
+        log_change(student, "credential deleted", by, name=credential.original_name)
+        credential.delete()
+        reasons = []
+        if student.graduation_date:
+            ctx = edit_context(student.sponsor, student.bssy, student.state_id, today)
+            reasons = assess(stored_record_set(student), ctx, student.sponsor.kind).grad_reasons
+        notices = _graduation_after_change(student, reasons)
+        if notices:
+            student.updated_by = by
+            student.save()
+        _mark_graduate(student, was_graduate, by)
+    recompute([student.pk])
+    return SaveOutcome(saved=True, student=student, notices=notices)
 
 
 # --- delete all and restore ---------------------------------------------------------------------

@@ -376,8 +376,8 @@ def credential_delete(request, cid):
     if refusal:
         messages.error(request, refusal)
     else:
-        S.remove_credential(credential, by=request.user.username)
-        messages.success(request, "Credential removed.")
+        outcome = S.remove_credential(credential, by=request.user.username, today=timezone.localdate())
+        _flash_saved(request, outcome, "Credential removed.")
     return redirect(reverse("transcripts:student", args=[student.pk]) + "#credentials")
 
 

@@ -165,8 +165,10 @@ def graduation_removal_reasons(student: StudentFacts, total_credits: Decimal, co
         reasons.append("4")
     if path == "CD" and student.career_option.strip().upper() != CAREER_DIPLOMA_OPTION:
         reasons.append("5")
-    if path == "CA" and (student.passed_ibc_count < 1
-                         or student.career_endorsement.strip().upper() not in JUMP_START_ENDORSEMENTS):
+    # Reason 6 is "not applicable to Nonpublic schools" (Career/Tech Endorsement; edit 225 reads it so).
+    if path == "CA" and student.sponsor_kind != "nonpublic" and (
+            student.passed_ibc_count < 1 or not student.credential_uploaded
+            or student.career_endorsement.strip().upper() not in JUMP_START_ENDORSEMENTS):
         reasons.append("6")
     return reasons
 

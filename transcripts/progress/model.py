@@ -115,6 +115,7 @@ class StudentFacts:
     career_endorsement: str = ""
     gee_flag: str = ""
     passed_ibc_count: int = 0
+    credential_uploaded: bool = False  # a Jumpstart credential PDF is on file (online entry)
 
     @property
     def grad_bssy(self) -> int:

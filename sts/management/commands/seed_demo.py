@@ -47,3 +47,22 @@ class Command(BaseCommand):
         run = run_upload(upload, synchronous=True)
         self.stdout.write(f"Demo upload {upload.pk} for {sponsor}: {run.total} students, {run.loaded} loaded, "
                           f"{run.rejected} with errors, {len(run.grad_date_removed)} graduation dates removed.")
+        # As a coordinator does: Jump Start graduates who lost the date only for want of a credential
+        # get their credential PDF uploaded online, then the file is sent again.
+        waiting = [r["state_id"] for r in run.grad_date_removed if r["reasons"] == ["6"]]
+        if waiting:
+            self._upload_credentials(sponsor, waiting, user_id)
+            again = store_upload(user, name, file_chunks(generated), mode="partial", bssy=DEMO_BSSY)
+            run = run_upload(again, synchronous=True)
+            self.stdout.write(f"Demo upload {again.pk} for {sponsor} after {len(waiting)} credentials: "
+                              f"{len(run.grad_date_removed)} graduation dates removed.")
+
+    def _upload_credentials(self, sponsor, state_ids, user_id):
+        from weasyprint import HTML
+
+        from transcripts.online.services import add_credential
+
+        for student in Student.objects.filter(sponsor__code=sponsor, bssy=DEMO_BSSY, state_id__in=state_ids):
+            data = HTML(string=f"<h1>Jump Start credential</h1><p>Demo certificate of {student.display_name} "
+                               f"({student.state_id}).</p>").write_pdf()
+            add_credential(student, f"credential{student.state_id}.pdf", data, by=user_id)
