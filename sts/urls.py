@@ -1,6 +1,8 @@
 from django.urls import include, path
 
 from . import export_views, views
+from certification.urls import public_urlpatterns
+
 from .admin import site as admin_site
 
 urlpatterns = [
@@ -16,5 +18,7 @@ urlpatterns = [
     path("tables/", include("core_tables.urls")),
     path("upload/", include("uploads.urls")),
     path("students/", include("transcripts.urls")),
+    path("ots/", include("certification.urls")),
+    path("verify/", include((public_urlpatterns, "verify"))),
     path("admin/", admin_site.urls),
 ]
