@@ -9,6 +9,7 @@ urlpatterns = [
     path("transcripts/<int:pk>.pdf", views.transcript_pdf, name="transcript_pdf"),
     path("search/", views.ots_search, name="search"),
     path("search/merged/", views.ots_bulk, name="bulk"),
+    path("sites/<str:site_code>/<str:exporter_name>.<str:fmt>", views.list_export, name="list_export"),
 ]
 
 # The public verification page (no sign-in), outside the /ots/ prefix.

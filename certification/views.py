@@ -2,15 +2,12 @@
 public verification page. Views are thin: permissions (the one module), then `services`."""
 from __future__ import annotations
 
-import re
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
@@ -23,6 +20,7 @@ from sts.export_views import start_export
 
 from . import services
 from .models import Certification, OfficialTranscript
+from .queries import SEARCH_FIELDS, search_transcripts
 from .readiness import PUBLIC_KINDS
 from .storage import file_of
 from .verify import verify_code, verify_pdf
@@ -139,51 +137,6 @@ def transcript_pdf(request, pk):
 SEARCH_FIELDS = ("name", "state_id", "sponsor", "site", "grad_year", "superseded")
 
 
-def _glob(text: str) -> str:
-    return ".*".join(re.escape(part) for part in text.strip().split("*"))
-
-
-def name_pattern(name: str) -> str:
-    """The guide's OTS name search as a regular expression over "LAST, FIRST MIDDLE": a comma
-    after the last name, then the first name; `*` before and/or after a name matches anything."""
-    last, comma, first = name.partition(",")
-    pattern = "^" + _glob(last) + ","
-    if comma and first.strip():
-        pattern += " " + _glob(first) + "( .*)?$"
-    return pattern
-
-
-def search_transcripts(user, params) -> object:
-    """Official transcripts matching the OTS search, scoped to what `user` may see."""
-    from transcripts.models import Student
-
-    transcripts = OfficialTranscript.objects.select_related("site", "sponsor", "student")
-    visible = permissions.scope_students(user, Student.objects.all())
-    sites = permissions.sites_for(user, Action.VIEW)
-    if permissions.consent_only(user):
-        transcripts = transcripts.filter(student__in=visible)
-    else:
-        transcripts = transcripts.filter(site__in=sites)
-    name = (params.get("name") or "").strip()
-    if name:
-        transcripts = transcripts.filter(display_name__iregex=name_pattern(name))
-    if params.get("state_id"):
-        transcripts = transcripts.filter(state_id=params["state_id"].strip())
-    if params.get("sponsor"):
-        transcripts = transcripts.filter(sponsor__code=params["sponsor"].strip().upper())
-    if params.get("site"):
-        transcripts = transcripts.filter(site__code=params["site"].strip().upper())
-    if params.get("grad_year"):
-        try:
-            year = int(params["grad_year"])
-        except ValueError:
-            return transcripts.none()
-        transcripts = transcripts.filter(bssy=year - 1)  # 2008 graduates are BSSY 2007 (2007-08)
-    if params.get("superseded") != "1":
-        transcripts = transcripts.filter(superseded_at__isnull=True)
-    return transcripts.order_by("display_name", "state_id", "-bssy", "-version")
-
-
 @login_required
 def ots_search(request):
     if not permissions.can(request.user, Action.VIEW):
@@ -203,7 +156,26 @@ def ots_search(request):
 def ots_bulk(request):
     """The merged PDF of a search's (or a site's) official transcripts, built by a worker."""
     params = {k: request.POST.get(k, "").strip() for k in SEARCH_FIELDS if request.POST.get(k, "").strip()}
-    return start_export(request, "ots_bulk", "pdf", params)
+    return start_export(request, "ots_bulk", "pdf", {**params, "user_id": request.user.pk})
+
+
+# Print or Export Transcript Records (Student List): exporter -> formats offered.
+LIST_EXPORTS = {"ots_bulk": ("pdf",), "ots_rejections": ("xlsx", "pdf", "csv"), "nonofficial_transcripts": ("pdf",),
+                "no_pii": ("xlsx", "pdf", "csv")}
+
+
+@login_required
+@require_POST
+def list_export(request, site_code, exporter_name, fmt):
+    """One of the Student List's transcript exports, for the students the list shows."""
+    site = permissions.site_or_404(request.user, site_code, Action.VIEW)
+    if fmt not in LIST_EXPORTS.get(exporter_name, ()):
+        raise Http404("No such export.")
+    params = {"site": site.code, "bssy": request.bssy, "user_id": request.user.pk, "list": "1",
+              "q": request.POST.get("q", "").strip(), "grade": request.POST.get("grade", "").strip()}
+    if exporter_name == "nonofficial_transcripts" and request.POST.get("student"):
+        params["student"] = request.POST["student"]
+    return start_export(request, exporter_name, fmt, params)
 
 
 # --- public verification ----------------------------------------------------------------------------
