@@ -114,7 +114,7 @@ def _when(moment) -> str:
 
 def _source_text(source: str) -> str:
     """The GraduateDataChange source as a person reads it ("upload #12", "online", "restore")."""
-    words = {"online": "online entry", "restore": "a restore of deleted records", "reassignment": "a reassignment",
+    words = {"online": "online entry", "batch": "a batch upload", "restore": "a restore of deleted records", "reassignment": "a reassignment",
              "delete": "a deletion", "override": "a graduation override", "rollover": "the rollover"}
     return words.get(source, source)
 

@@ -64,7 +64,9 @@ def make_graduate(index=0, site_code="017001", *, courses=PASSING_TU, grade="A",
                   first_name=sid.first_name[:1].upper(), last_name=sid.last_name[:3].upper(),
                   birth_day=f"{sid.birth_date.day:02d}", sex=sid.sex, grade="12", grade9_entry=2022,
                   graduation_date=graduation_date, diploma_path="TU", gee_flag=gee, fafsa="1",
-                  parental_consent=consent)
+                  parental_consent=consent,
+                  **{f: getattr(sid, f) for f in ("hispanic", "american_indian", "asian", "black", "pacific_islander",
+                                                  "white")})
     values.update(fields)
     student = Student.objects.create(**values)
     Transcript.objects.bulk_create([Transcript(
