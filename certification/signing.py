@@ -54,12 +54,13 @@ def signer():
     return _signer(str(cert), str(key), cert.stat().st_mtime + key.stat().st_mtime)
 
 
-def sign_pdf(pdf: bytes, *, reason: str, location: str = "Louisiana Department of Education") -> bytes:
+def sign_pdf(pdf: bytes, *, reason: str, location: str = "Louisiana Department of Education",
+             field_name: str = FIELD_NAME) -> bytes:
     """The PDF with an invisible PAdES B-B signature over every byte."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
-    meta = signers.PdfSignatureMetadata(field_name=FIELD_NAME, md_algorithm="sha256", reason=reason,
+    meta = signers.PdfSignatureMetadata(field_name=field_name, md_algorithm="sha256", reason=reason,
                                         location=location, subfilter=fields.SigSeedSubFilter.PADES)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     out = signers.sign_pdf(writer, meta, signer=signer())
