@@ -17,6 +17,7 @@ import tempfile
 
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 
 from core_tables.models import SecureId, Site
 from core_tables.periods import fmt_bssy
@@ -35,6 +36,11 @@ from .storage import file_of
 from .transcript import Gatherer, students_for_transcripts
 
 CHECK, QUESTION = "✓", "?"
+
+
+def _local(moment):
+    """A time as the coordinator reads it (Louisiana), without a zone: spreadsheets keep none."""
+    return None if moment is None else timezone.localtime(moment).replace(tzinfo=None)
 
 
 def _user(params) -> User:
@@ -188,7 +194,7 @@ class OtsRejections(UserScoped):
             e = entries.get(s.latest)
             if e is not None:
                 yield [s.state_id, s.display_name, s.grade, s.graduation_date or s.removed_graduation_date,
-                       e.certification.at, e.certification.by, e.processed_at, e.reason]
+                       _local(e.certification.at), e.certification.by, _local(e.processed_at), e.reason]
 
 
 @register
