@@ -22,6 +22,7 @@ from django.conf import settings
 
 log = logging.getLogger(__name__)
 FIELD_NAME = "STSOfficialTranscript"
+SIGNATURE_BYTES = 16384  # room for the CMS container: certificate chain + signature (a 4096-bit chain fits)
 
 
 class SigningNotConfigured(Exception):
@@ -37,16 +38,40 @@ def _paths():
     return Path(cert), Path(key)
 
 
+def _cached_key_signer_class():
+    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+    from cryptography.hazmat.primitives.serialization import load_der_private_key
+    from pyhanko.sign import signers
+    from pyhanko.sign.general import get_pyca_cryptography_hash
+
+    class CachedKeySigner(signers.SimpleSigner):
+        """pyHanko's SimpleSigner parses its key again for every signature (and twice per PDF);
+        RSA key parsing checks the key and costs ~30 ms. This keeps the parsed key."""
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+            key = getattr(self, "_pyca_key", None)
+            if key is None:
+                key = self._pyca_key = load_der_private_key(self.signing_key.dump(), password=None)
+            hash_algo = get_pyca_cryptography_hash(digest_algorithm)
+            if mechanism == "rsassa_pkcs1v15" and isinstance(key, rsa.RSAPrivateKey):
+                return key.sign(data, padding.PKCS1v15(), hash_algo)
+            if mechanism == "ecdsa" and isinstance(key, ec.EllipticCurvePrivateKey):
+                return key.sign(data, ec.ECDSA(hash_algo))
+            return super().sign_raw(data, digest_algorithm)
+    return CachedKeySigner
+
+
 @lru_cache(maxsize=4)
 def _signer(cert_path: str, key_path: str, mtime: float):
+    passphrase = getattr(settings, "STS_SIGNING_KEY_PASSPHRASE", "") or None
     from pyhanko.sign import signers
 
-    passphrase = getattr(settings, "STS_SIGNING_KEY_PASSPHRASE", "") or None
-    signer = signers.SimpleSigner.load(key_path, cert_path,
-                                       key_passphrase=passphrase.encode() if passphrase else None)
-    if signer is None:
+    loaded = signers.SimpleSigner.load(key_path, cert_path, key_passphrase=passphrase.encode() if passphrase else None)
+    if loaded is None:
         raise SigningNotConfigured(f"Could not load the signing key {key_path} and certificate {cert_path}.")
-    return signer
+    return _cached_key_signer_class()(signing_cert=loaded.signing_cert, signing_key=loaded.signing_key,
+                                      cert_registry=loaded.cert_registry)
 
 
 def signer():
@@ -63,7 +88,8 @@ def sign_pdf(pdf: bytes, *, reason: str, location: str = "Louisiana Department o
     meta = signers.PdfSignatureMetadata(field_name=field_name, md_algorithm="sha256", reason=reason,
                                         location=location, subfilter=fields.SigSeedSubFilter.PADES)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    out = signers.sign_pdf(writer, meta, signer=signer())
+    # A fixed reservation skips pyHanko's trial signature that sizes the container.
+    out = signers.PdfSigner(meta, signer=signer()).sign_pdf(writer, bytes_reserved=SIGNATURE_BYTES)
     return out.getvalue()
 
 
