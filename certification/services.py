@@ -45,9 +45,10 @@ def latest_certification(site_id: int, bssy: int) -> Certification | None:
 
 
 def _state(latest: Certification | None, change: GraduateDataChange | None) -> SiteState:
-    return site_state(latest.action if latest else None, latest.at if latest else None, latest.by if latest else "",
-                      change.changed_at if change else None, change.changed_by if change else "",
-                      change.source if change else "")
+    local = timezone.localtime  # the state is shown to people in Louisiana time
+    return site_state(latest.action if latest else None, local(latest.at) if latest else None,
+                      latest.by if latest else "", local(change.changed_at) if change else None,
+                      change.changed_by if change else "", change.source if change else "")
 
 
 def state_of(site_id: int, bssy: int) -> SiteState:
