@@ -46,6 +46,31 @@ def _gpa(value) -> str:
     return "—" if shown is None else f"{shown:.3f}"
 
 
+# The course lines: fixed columns in DejaVu Sans Mono. WeasyPrint lays out a table cell by cell
+# (a 30-course transcript is ~300 cells); one preformatted line a course renders twice as fast
+# and prints aligned in black and white.
+NAME_WIDTH = 42
+COURSE_HEADER = f"{'Sem':<4}{'Course':<8}{'Course name':<{NAME_WIDTH + 1}}{'Part':<5}{'Grd':<4}{'Attempted':>10}{'Earned':>8}{'Q.pts':>7}  Type"
+
+
+def course_lines(year) -> list[str]:
+    lines = []
+    for c in year.courses:
+        name = c.name or ""
+        first, rest = name[:NAME_WIDTH], name[NAME_WIDTH:]
+        lines.append(f"{c.semester:<4}{c.code:<8}{first:<{NAME_WIDTH + 1}}{c.part:<5}{c.grade:<4}{c.attempted:>10}"
+                     f"{c.earned:>8}{c.quality_points:>7}  {c.course_type}")
+        while rest:  # a long transcript course name continues under itself, never cut
+            lines.append(" " * 12 + rest[:NAME_WIDTH])
+            rest = rest[NAME_WIDTH:]
+    return lines
+
+
+def year_total(year) -> str:
+    label = f"{year.label} totals"
+    return f"{label:<{12 + NAME_WIDTH + 1 + 9}}{year.attempted:>10}{year.earned:>8}"
+
+
 @lru_cache(maxsize=1)
 def _font_config():
     from weasyprint.text.fonts import FontConfiguration
@@ -60,7 +85,8 @@ def render(data: TranscriptData) -> tuple[bytes, int]:
     html = render_to_string("certification/transcript_pdf.html", {
         "t": data, "bssy_label": f"{data.bssy}-{(data.bssy + 1) % 100:02d}",
         "gpas": {"overall": _gpa(data.overall_gpa), "core": _gpa(data.core_gpa), "tops": _gpa(data.tops_gpa)},
-        "printed_at": timezone.localtime(),
+        "printed_at": timezone.localtime(), "course_header": COURSE_HEADER,
+        "years": [(y.label, "\n".join(course_lines(y)), year_total(y)) for y in data.years],
     })
     document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(font_config=_font_config())
     return document.write_pdf(), len(document.pages)
