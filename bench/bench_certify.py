@@ -42,9 +42,9 @@ def _init_worker():
 def _issue_chunk(ids):
     from certification.services import process_entries
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     counts = process_entries(ids)
-    return os.getpid(), counts["S"], time.perf_counter() - start, _rss_mb()
+    return os.getpid(), counts["S"], time.perf_counter() - start, time.process_time() - cpu, _rss_mb()
 
 
 def _render_only(ids):
@@ -56,12 +56,12 @@ def _render_only(ids):
     students = list(students_for_transcripts(Student.objects.filter(pk__in=ids)))
     gatherer = Gatherer()
     data = [gatherer.data(s) for s in students]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     pages = 0
     for d in data:
         _body, n = pdf.render(d)
         pages += n
-    return len(data), pages, time.perf_counter() - start, _rss_mb()
+    return len(data), pages, time.perf_counter() - start, time.process_time() - cpu, _rss_mb()
 
 
 def _merge(paths, out, streaming):
@@ -182,7 +182,7 @@ def main():
         connections.close_all()
 
         with ProcessPoolExecutor(1, initializer=_init_worker) as pool:
-            r_count, r_pages, render_s, render_rss = pool.submit(_render_only, student_ids).result()
+            r_count, r_pages, render_s, render_cpu, render_rss = pool.submit(_render_only, student_ids).result()
         with ProcessPoolExecutor(1) as pool:
             stream_s, stream_rss, stream_size = pool.submit(_merge, paths, str(work / "merged.pdf"), True).result()
         with ProcessPoolExecutor(1) as pool:
@@ -196,18 +196,20 @@ def main():
           f"{args.workers} worker processes")
     print(f"\nset-up (not measured below): {args.graduates} graduates with 30 courses and stored progress in {setup_s:.1f} s; "
           f"{issued} issued, {pages} pages ({pages / max(issued, 1):.2f} a transcript), {size_mb:.1f} MB of signed PDFs\n")
-    print("| step | transcripts | seconds | transcripts/s | peak RSS |")
-    print("|---|---:|---:|---:|---:|")
+    print("| step | transcripts | seconds | transcripts/s | CPU seconds | per CPU second | peak RSS |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     print(f"| issue (gather + render + sign + store), {args.workers} processes, wall clock | {issued} | {issue_s:.1f} | "
-          f"{issued / issue_s:.1f} | |")
+          f"{issued / issue_s:.1f} | | | |")
     for n, (pid, w) in enumerate(sorted(per_worker.items()), start=1):
-        print(f"| worker {n} | {w['issued']} | {w['seconds']:.1f} | {w['issued'] / w['seconds']:.1f} | {w['rss']:.0f} MB |")
+        print(f"| worker {n} | {w['issued']} | {w['seconds']:.1f} | {w['issued'] / w['seconds']:.1f} | {w['cpu']:.1f} | "
+              f"{w['issued'] / w['cpu']:.1f} | {w['rss']:.0f} MB |")
     print(f"| WeasyPrint rendering alone, one process | {r_count} | {render_s:.1f} | {r_count / render_s:.1f} | "
-          f"{render_rss:.0f} MB |")
+          f"{render_cpu:.1f} | {r_count / render_cpu:.1f} | {render_rss:.0f} MB |")
     print(f"| bulk merged PDF, streaming (`certification.merge`), {r_pages} pages | {len(paths)} | {stream_s:.1f} | "
-          f"{len(paths) / stream_s:.1f} | {stream_rss:.0f} MB |")
+          f"{len(paths) / stream_s:.1f} | | | {stream_rss:.0f} MB |")
     print(f"| bulk merged PDF, pypdf PdfWriter in memory (for comparison) | {len(paths)} | {memory_s:.1f} | "
-          f"{len(paths) / memory_s:.1f} | {memory_rss:.0f} MB |")
+          f"{len(paths) / memory_s:.1f} | | | {memory_rss:.0f} MB |")
+    print(f"\nLoad average while it ran: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work shares the machine).")
     print(f"\nMerged file sizes: streaming {stream_size / 1e6:.1f} MB, pypdf {memory_size / 1e6:.1f} MB.")
 
 

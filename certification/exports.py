@@ -19,7 +19,7 @@ from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from core_tables.models import SecureId, Site
+from core_tables.models import SecureId
 from core_tables.periods import fmt_bssy
 from sts.accounts import permissions
 from sts.accounts.models import User
@@ -27,6 +27,7 @@ from sts.accounts.permissions import Action
 from sts.exports import Exporter, register
 from transcripts.models import Student
 from transcripts.queries import filter_student_list
+from transcripts.reports import _bssy, _site  # the site reports' parameter checks
 
 from . import pdf
 from .merge import StreamingMerger
@@ -48,20 +49,6 @@ def _user(params) -> User:
     if user is None:
         raise PermissionDenied("This export was requested without a user.")
     return user
-
-
-def _bssy(params) -> int:
-    try:
-        return int(params["bssy"])
-    except (KeyError, TypeError, ValueError):
-        raise BadRequest("Choose a school year (BSSY).") from None
-
-
-def _site(params) -> Site:
-    site = Site.objects.select_related("sponsor").filter(code=str(params.get("site", "")).upper()).first()
-    if site is None:
-        raise BadRequest(f"No site {params.get('site', '')!r}.")
-    return site
 
 
 class UserScoped(Exporter):

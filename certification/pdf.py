@@ -37,8 +37,12 @@ def normalise_code(text: str) -> str:
 
 
 def verify_url(code: str = "") -> str:
-    base = getattr(settings, "STS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
-    return base + reverse("verify:page") + (f"?code={code}" if code else "")
+    return _verify_base(getattr(settings, "STS_PUBLIC_URL", "http://127.0.0.1:8000")) + (f"?code={code}" if code else "")
+
+
+@lru_cache(maxsize=4)
+def _verify_base(public_url: str) -> str:
+    return public_url.rstrip("/") + reverse("verify:page")
 
 
 def _gpa(value) -> str:

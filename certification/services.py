@@ -275,6 +275,3 @@ def certify_and_issue(site, bssy: int, *, by: str) -> CertifyOutcome:
     process_entries(outcome.entry_ids)
     return outcome
 
-
-__all__ = ["certify_site", "uncertify_site", "certify_and_issue", "process_entries", "issue_entry", "state_of",
-           "states_of", "readiness", "NotCertifiable", "SigningNotConfigured", "NONPUBLIC_MESSAGE"]

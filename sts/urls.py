@@ -1,8 +1,8 @@
 from django.urls import include, path
 
-from . import export_views, views
 from certification.urls import public_urlpatterns
 
+from . import export_views, views
 from .admin import site as admin_site
 
 urlpatterns = [

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from core_tables.models import CollectionPeriod, SecureId, Site
+from core_tables.models import SecureId, Site
+from tests.online.conftest import open_period  # noqa: F401  (BSSY 2025 current and open)
 from transcripts.models import Ibc, Student, Transcript
 from transcripts.progress_store import recompute
 
@@ -37,13 +38,6 @@ def signing(settings, signing_pair, tmp_path):
     settings.STS_SIGNING_KEY = str(signing_pair["key"])
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     return signing_pair
-
-
-@pytest.fixture
-def open_period(db):
-    CollectionPeriod.objects.update(is_current=False)
-    CollectionPeriod.objects.update_or_create(bssy=BSSY, defaults={
-        "opens": dt.date(2025, 12, 1), "closes": dt.date(2099, 1, 1), "is_current": True})
 
 
 @pytest.fixture
