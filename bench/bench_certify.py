@@ -192,8 +192,10 @@ def main():
         subprocess.run(["psql", f"{args.server}/postgres", "-qc", f"DROP DATABASE IF EXISTS {args.db}"], check=False)
         subprocess.run(["rm", "-rf", str(work)], check=False)
 
-    print(f"Machine: {platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · PostgreSQL · "
-          f"{args.workers} worker processes")
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+               platform.processor())
+    print(f"Machine: {platform.node()} · {cpu} · {os.cpu_count()} cores · Python {platform.python_version()} · "
+          f"PostgreSQL · {args.workers} worker processes · written {time.strftime('%Y-%m-%d')}")
     print(f"\nset-up (not measured below): {args.graduates} graduates with 30 courses and stored progress in {setup_s:.1f} s; "
           f"{issued} issued, {pages} pages ({pages / max(issued, 1):.2f} a transcript), {size_mb:.1f} MB of signed PDFs\n")
     print("| step | transcripts | seconds | transcripts/s | CPU seconds | per CPU second | peak RSS |")

@@ -38,10 +38,15 @@ def main():
         print(out, flush=True)
         sections.append(f"## {title}\n\n`{' '.join(cmd)}`\n\n{out}\n")
     report = ROOT / "docs" / "benchmarks.md"
+    header = None
     if only and report.exists():
-        # A subset run (`bench/run_all.py bench_certify`) replaces its own sections and keeps the others.
-        sections = _merged_sections(report.read_text(), sections)
-    header = (f"# Benchmarks\n\nWritten by `make bench` on {dt.date.today():%Y-%m-%d}.\n\nMachine: {machine()}\n\n"
+        # A subset run (`bench/run_all.py bench_certify`) replaces its own sections and keeps the
+        # others with the header (date, machine) of the run that wrote them; each section names
+        # its own machine.
+        text = report.read_text()
+        sections = _merged_sections(text, sections)
+        header = text[:text.find("## ")] if "## " in text else None
+    header = header or (f"# Benchmarks\n\nWritten by `make bench` on {dt.date.today():%Y-%m-%d}.\n\nMachine: {machine()}\n\n"
               "Speed and memory are measured here, never asserted in tests.\n\n")
     notes = (ROOT / "bench" / "notes.md").read_text()
     report.write_text(header + "\n".join(sections) + "\n" + notes)
