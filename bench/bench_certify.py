@@ -168,10 +168,11 @@ def main():
             results = list(pool.map(_issue_chunk, chunks))
         issue_s = time.perf_counter() - t
         per_worker = {}
-        for pid, issued, seconds, rss in results:
-            w = per_worker.setdefault(pid, {"issued": 0, "seconds": 0.0, "rss": 0.0})
+        for pid, issued, seconds, cpu, rss in results:
+            w = per_worker.setdefault(pid, {"issued": 0, "seconds": 0.0, "cpu": 0.0, "rss": 0.0})
             w["issued"] += issued
             w["seconds"] += seconds
+            w["cpu"] += cpu
             w["rss"] = max(w["rss"], rss)
         issued = sum(w["issued"] for w in per_worker.values())
         transcripts = list(OfficialTranscript.objects.order_by("display_name", "state_id"))

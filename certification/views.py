@@ -134,9 +134,6 @@ def transcript_pdf(request, pk):
 
 # --- OTS search -----------------------------------------------------------------------------------
 
-SEARCH_FIELDS = ("name", "state_id", "sponsor", "site", "grad_year", "superseded")
-
-
 @login_required
 def ots_search(request):
     if not permissions.can(request.user, Action.VIEW):

@@ -1,13 +1,12 @@
 """Certification state transitions and the OTS queue: Q -> S (issued, versioned) or R (reason),
 idempotent under redelivery."""
-import datetime as dt
-
 import pytest
 from django.utils import timezone
 
 from certification import services
 from certification.models import Certification, OfficialTranscript, OtsEntry
 from certification.storage import file_of
+from core_tables.models import Site
 from tests.batch import helpers as batch
 from transcripts.models import GraduationOverride, Transcript
 from transcripts.online import services as online
@@ -29,7 +28,7 @@ def entry_of(student, certification=None):
 def test_certifying_issues_ready_graduates_and_rejects_the_others_with_reasons(open_period, site):
     ready = make_graduate(0)
     no_gee = make_graduate(1, gee="")
-    short = make_graduate(2, courses=PASSING_TU[:10])  # graduation date removed? no: set directly, check fails
+    short = make_graduate(2, courses=PASSING_TU[:10])  # its graduation date kept (ORM set-up), the check fails
     outcome = services.certify_and_issue(site, BSSY, by="E017ALL")
     assert [s.state_id for s in outcome.ready] == [ready.state_id]
     assert {s.state_id for s, _ in outcome.not_ready} == {no_gee.state_id, short.state_id}
@@ -51,7 +50,7 @@ def test_queued_entries_are_rejected_for_each_condition_failing_when_the_worker_
     type(b).objects.filter(pk=b.pk).update(gee_flag="N")
     Transcript.objects.filter(student=c).delete()  # no graded course: no GPA, curriculum not complete
     c.progress.delete()
-    type(d).objects.filter(pk=d.pk).update(site=type(d).objects.get(pk=e.pk).site.__class__.objects.get(code="017002"))
+    type(d).objects.filter(pk=d.pk).update(site=Site.objects.get(code="017002"))  # moved to another site
     e.delete()
     services.process_entries(outcome.entry_ids)
     reasons = {s.state_id: (entry_of(s).status, entry_of(s).reason) for s in students}
@@ -63,7 +62,7 @@ def test_queued_entries_are_rejected_for_each_condition_failing_when_the_worker_
     assert reasons[f.state_id] == ("S", "")
 
 
-def test_a_change_after_certification_rejects_queued_graduates_until_recertified(open_period, site, today=None):
+def test_a_change_after_certification_rejects_queued_graduates_until_recertified(open_period, site):
     grad = make_graduate(0)
     outcome = services.certify_site(site, BSSY, by="E017ALL", queue=False)
     from transcripts.graduates import mark_graduate_change
@@ -108,7 +107,7 @@ def test_online_correction_needs_recertification_and_recertifying_issues_version
     assert services.state_of(site.pk, BSSY).code == "certified"
 
 
-def test_a_batch_upload_of_a_graduate_flips_the_site_to_needs_recertification(open_period, site, make_user):
+def test_a_batch_upload_of_a_graduate_flips_the_site_to_needs_recertification(open_period, site, make_user, tmp_path):
     grad = make_graduate(0)
     services.certify_and_issue(site, BSSY, by="E017ALL")
     uploader = make_user("E017UPL", "lea-upload", "017")
@@ -116,9 +115,7 @@ def test_a_batch_upload_of_a_graduate_flips_the_site_to_needs_recertification(op
     records = [batch.student_record(sid, grade="12", grade9_entry="2022", graduation_date="05202026", fafsa="1",
                                     gee_flag="Y")]
     records += [batch.course(sid, code=c, course_bssy=2022 + i // 6) for i, c in enumerate(PASSING_TU)]
-    import tempfile
-    from pathlib import Path
-    path = batch.write(Path(tempfile.mkdtemp()) / "fix.txt", *records)
+    path = batch.write(tmp_path / "fix.txt", *records)
     run_pipeline(path, path.name, mode="partial", today=timezone.localdate(), user=uploader)
     state = services.state_of(site.pk, BSSY)
     assert state.code == "needs_recertification" and state.change_source == "batch"

@@ -1,7 +1,5 @@
 """Print or Export Transcript Records: official transcripts merged, OTS rejections, non-official
 transcripts of a grade, the No PII report; the registry's SSN-present flag."""
-import io
-
 import pytest
 from django.urls import reverse
 from pypdf import PdfReader
