@@ -24,6 +24,7 @@ demo: $(STAMP)
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_reference data/reference
+	$(PY) manage.py sts_signing_cert
 	$(PY) manage.py seed_demo
 
 test: $(STAMP)

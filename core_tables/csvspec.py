@@ -7,7 +7,7 @@ import csv
 import datetime as dt
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Callable
 
@@ -98,10 +98,22 @@ def units(optional=False):
 class Spec:
     file: str
     columns: dict[str, Callable]  # header -> converter, in header order
+    # Trailing columns a file may leave out (added to a format later): files written before
+    # them still load, and a row's value is absent when its file has no such column.
+    optional: dict[str, Callable] = field(default_factory=dict)
 
     @property
     def header(self):
         return list(self.columns)
+
+    def accepts(self, header) -> list[str] | None:
+        """The columns of a file with this header (required ones, then the optional ones it has,
+        in order), or None when the header is not this format's."""
+        required = self.header
+        extra = header[len(required):]
+        if header[:len(required)] != required or extra != list(self.optional)[:len(extra)]:
+            return None
+        return header
 
 
 KINDS_SPONSOR = ("public", "charter", "nonpublic", "postsecondary")
@@ -121,7 +133,8 @@ SPECS = [
     Spec("secure_ids.csv", {"unique_id": digits(10), "sponsor_code": code(3), "site_code": code(6),
                             "local_id": text(9), "first_name": text(50), "last_name": text(50),
                             "birth_date": date, "sex": choice("M", "F"),
-                            **{r: flag for r in RACE}, "laa1": flag, "act833": flag}),
+                            **{r: flag for r in RACE}, "laa1": flag, "act833": flag},
+         optional={"ssn_on_file": flag}),
     Spec("curricula.csv", {"code": code(2), "name": text(100), "kind": choice("diploma", "award"),
                            "units_required": units(), "min_gpa": units(optional=True),
                            "first_grad_bssy": year(), "last_grad_bssy": year(optional=True)}),
@@ -147,20 +160,23 @@ def read_rows(spec: Spec, raw: bytes):
     if header is None:
         raise ReferenceLoadError(spec.file, 1, None, "empty file: a header row is required")
     header = [h.strip() for h in header]
-    if header != spec.header:
+    columns = spec.accepts(header)
+    if columns is None:
+        optional = f" (optionally followed by {','.join(spec.optional)})" if spec.optional else ""
         raise ReferenceLoadError(spec.file, 1, None,
-                                 f"header must be {','.join(spec.header)}; got {','.join(header)}")
+                                 f"header must be {','.join(spec.header)}{optional}; got {','.join(header)}")
+    converters = {**spec.columns, **spec.optional}
     for row in reader:
         line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue
-        if len(row) != len(spec.header):
+        if len(row) != len(columns):
             raise ReferenceLoadError(spec.file, line, None,
-                                     f"expected {len(spec.header)} columns, got {len(row)}")
+                                     f"expected {len(columns)} columns, got {len(row)}")
         values = {}
-        for column, cell in zip(spec.header, row):
+        for column, cell in zip(columns, row):
             try:
-                values[column] = spec.columns[column](cell.strip())
+                values[column] = converters[column](cell.strip())
             except ValueError as exc:
                 raise ReferenceLoadError(spec.file, line, column, str(exc)) from None
         yield line, values

@@ -129,7 +129,7 @@ def _load_secure_ids(file, rows, changed_by):
             raise ReferenceLoadError(file, line, "local_id", "local ID must not equal the unique ID")
         fields = {"sponsor_id": sponsor(line, "sponsor_code", v["sponsor_code"]).pk, "site_id": s.pk,
                   **{k: v[k] for k in ("local_id", "first_name", "last_name", "birth_date", "sex",
-                                       *RACE, "laa1", "act833")}}
+                                       *RACE, "laa1", "act833", "ssn_on_file") if k in v}}
         out.append((line, (v["unique_id"],), fields))
     history = []
 

@@ -167,11 +167,14 @@ class SecureId(models.Model):
     white = models.BooleanField(default=False)
     laa1 = models.BooleanField("assessed on LAA1 (SER)", default=False)
     act833 = models.BooleanField("Act 833 eligible (SER)", default=False)
+    # Whether eScholar holds the student's SSN (the "No PII found" report); never the SSN itself.
+    # None: the registry file did not say.
+    ssn_on_file = models.BooleanField("SSN on file in eScholar", null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     TRACKED = ("sponsor_id", "site_id", "local_id", "first_name", "last_name", "birth_date", "sex",
                "hispanic", "american_indian", "asian", "black", "pacific_islander", "white",
-               "laa1", "act833")
+               "laa1", "act833", "ssn_on_file")
 
     class Meta:
         ordering = ["unique_id"]

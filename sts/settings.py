@@ -193,6 +193,19 @@ STS_EXPORT_KEEP_HOURS = env.int("STS_EXPORT_KEEP_HOURS", default=24)
 STS_REPORT_STUDENTS_PER_FILE = env.int("STS_REPORT_STUDENTS_PER_FILE", default=100)
 STS_EXCESSIVE_ERROR_SHARE = env.float("STS_EXCESSIVE_ERROR_SHARE", default=0.5)
 
+# Official transcripts (certification app): the PAdES signing certificate and key (PEM). `make run`
+# creates a self-signed demo pair at these paths when both are missing; production points at the
+# state's pair and may add its CA chain (comma-separated PEM files) as trust roots for validation.
+STS_SIGNING_CERT = env.str("STS_SIGNING_CERT", default=str(VAR_DIR / "signing" / "demo-cert.pem"))
+STS_SIGNING_KEY = env.str("STS_SIGNING_KEY", default=str(VAR_DIR / "signing" / "demo-key.pem"))
+STS_SIGNING_KEY_PASSPHRASE = env.str("STS_SIGNING_KEY_PASSPHRASE", default="")
+STS_SIGNING_TRUST_ROOTS = env.list("STS_SIGNING_TRUST_ROOTS", default=[])
+# The address printed on transcripts for the public verification page.
+STS_PUBLIC_URL = env.str("STS_PUBLIC_URL", default="http://127.0.0.1:8000")
+STS_OTS_CHUNK = env.int("STS_OTS_CHUNK", default=25)  # graduates per OTS worker task
+STS_VERIFY_MAX_BYTES = env.int("STS_VERIFY_MAX_BYTES", default=5 * 1024 * 1024)  # uploads to the verification page
+STS_VERIFY_RATE = env.int("STS_VERIFY_RATE", default=30)  # verification look-ups per client IP per minute
+
 # Tests that need PostgreSQL/Redis/a worker skip without them, unless this is set (CI).
 STS_REQUIRE_SERVICES = env.bool("STS_REQUIRE_SERVICES", default=False)
 

@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+from certification.urls import public_urlpatterns
+
 from . import export_views, views
 from .admin import site as admin_site
 
@@ -17,6 +19,8 @@ urlpatterns = [
     path("tables/", include("core_tables.urls")),
     path("upload/", include("uploads.urls")),
     path("students/", include("transcripts.urls")),
+    path("ots/", include("certification.urls")),
+    path("verify/", include((public_urlpatterns, "verify"))),
     path("admin/", admin_site.urls),
 ]
 

@@ -21,7 +21,17 @@ def home(request):
         "announcements": Announcement.objects.filter(active=True)[:10],
         "period": period_status(request.bssy, sponsor),
         "working_in_prior": request.bssy != request.current_bssy,
+        "needs_recertification": _needs_recertification(request.user, request.bssy),
     })
+
+
+def _needs_recertification(user, bssy):
+    """LEA users: their certified sites whose graduate data changed since (certification app)."""
+    if permissions.is_state_staff(user):
+        return []
+    from certification.queries import sites_needing_recertification
+
+    return sites_needing_recertification(user, bssy)
 
 
 @login_required

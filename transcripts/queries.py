@@ -114,3 +114,13 @@ class Selection:
                                        ("site", self.site), ("grade", self.grade), ("q", self.q),
                                        ("student", self.student), ("sort", "" if self.sort == "name" else self.sort))
                 if v}
+
+
+def filter_student_list(students, q="", grade=""):
+    """The Student List's search box and grade filter (its exports print the same students)."""
+    q = (q or "").strip()
+    if q:
+        students = students.filter(search_filter(q))
+    if grade:
+        students = students.filter(grade=grade)
+    return students

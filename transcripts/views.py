@@ -8,14 +8,17 @@ from sts.accounts.permissions import Action
 
 from .models import Student
 from .print_export import print_export_menu
-from .queries import SORTS, search_filter
+from .queries import SORTS, filter_student_list
 from .queries import site_list as site_list_query
 
 
 @login_required
 def site_list(request):
-    sites = site_list_query(request.user, request.bssy)
-    return render(request, "transcripts/site_list.html", {"sites": sites})
+    sites = list(site_list_query(request.user, request.bssy))
+    states = _certification_states([s.pk for s in sites if s.sponsor.kind in ("public", "charter")], request.bssy)
+    for s in sites:
+        s.certification = states.get(s.pk)
+    return render(request, "transcripts/site_list.html", {"sites": sites, "certification_shown": bool(states)})
 
 
 @login_required
@@ -27,11 +30,8 @@ def student_list(request, site_code):
     # LOSFA/BOR: students without parental consent are counted, not listed.
     withheld = at_site.filter(parental_consent=False).count() if permissions.consent_only(request.user) else 0
     q = request.GET.get("q", "").strip()
-    if q:
-        students = students.filter(search_filter(q))
     grade = request.GET.get("grade", "")
-    if grade:
-        students = students.filter(grade=grade)
+    students = filter_student_list(students, q, grade)
     sort = request.GET.get("sort", "name")
     students = students.order_by(*SORTS.get(sort, SORTS["name"]))
     page = Paginator(students, 50).get_page(request.GET.get("page"))
@@ -82,6 +82,15 @@ def student_detail_extras(student):
         "official_transcripts": _official_transcripts(student),
         "period": period_status(student.bssy, student.sponsor.code),
     }
+
+
+def _certification_states(site_ids, bssy):
+    """{site id: certification state} from the certification app (`certification.queries`)."""
+    try:
+        from certification.queries import site_states
+    except ImportError:
+        return {}
+    return site_states(site_ids, bssy)
 
 
 def _official_transcripts(student):

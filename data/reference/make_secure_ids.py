@@ -23,8 +23,11 @@ AGE_DATE = dt.date(CURRENT_BSSY, 9, 1)  # age cut-off date used for the grade <-
 
 HEADER = ["unique_id", "sponsor_code", "site_code", "local_id", "first_name", "last_name",
           "birth_date", "sex", "hispanic", "american_indian", "asian", "black", "pacific_islander",
-          "white", "laa1", "act833"]
+          "white", "laa1", "act833", "ssn_on_file"]
 RACE_FLAGS = HEADER[8:14]
+# About 1 student in 40 has no SSN in the registry (the "No PII found" report). Decided from the
+# unique ID, not the generator's random stream, so the other columns stay as they were.
+NO_SSN_EVERY = 40
 
 
 @dataclass(frozen=True)
@@ -243,6 +246,8 @@ def generate(seed=SEED):
                 "laa1": "N", "act833": "N",
             })
         mark_special_education(rng, site_rows)
+        for row in site_rows:
+            row["ssn_on_file"] = "N" if int(row["unique_id"]) % NO_SSN_EVERY == 0 else "Y"
         rows.extend(sorted(site_rows, key=lambda r: r["local_id"]))
     return rows
 

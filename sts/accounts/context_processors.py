@@ -17,6 +17,7 @@ def shell(request):
         "nav": {
             "update": can(user, Action.UPDATE) or can(user, Action.CERTIFY),
             "certify": can(user, Action.CERTIFY),
+            "update_records": can(user, Action.UPDATE),
             "upload": can(user, Action.UPLOAD),
             "security": can(user, Action.MANAGE_SITE_SECURITY),
             "state_staff": is_state_staff(user),

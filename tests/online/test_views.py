@@ -205,3 +205,15 @@ def test_a_closed_period_refuses_a_save_with_its_message(client, editor, site, t
     assert "collection period closed" in response.content.decode() and not Transcript.objects.exists()
     response = client.post(url("delete_student", student.pk), follow=True)
     assert "collection period closed" in response.content.decode() and Student.objects.filter(pk=student.pk).exists()
+
+
+@pytest.mark.parametrize("form", ["add_transcript", "add_ibc", "edit_student"])
+@pytest.mark.parametrize("data", [{}, {"course_bssy": "", "year_earned": "", "grade": ""}, {"course_bssy": "20x5"}])
+def test_a_blank_or_broken_form_is_refused_with_messages_never_a_500(client, editor, site, today, form, data):
+    """Found by the fuzz suite: an empty course BSSY crashed the save before the edits could refuse it."""
+    student = add_student(site, registry_student(), today)
+    client.force_login(editor)
+    response = client.post(url(form, student.pk), data)
+    assert response.status_code == 200
+    assert 'id="error-summary"' in response.content.decode() or "is-invalid" in response.content.decode()
+    assert Transcript.objects.filter(student=student).count() == 0

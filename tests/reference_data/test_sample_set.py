@@ -22,7 +22,7 @@ HEADERS = {
     "course_codes.csv": "code,name,first_bssy,last_bssy,requires_course_name,ap_type_allowed,"
                         "five_point_eligible,experience_only",
     "secure_ids.csv": "unique_id,sponsor_code,site_code,local_id,first_name,last_name,birth_date,sex,"
-                      "hispanic,american_indian,asian,black,pacific_islander,white,laa1,act833",
+                      "hispanic,american_indian,asian,black,pacific_islander,white,laa1,act833,ssn_on_file",
     "ibc_codes.csv": "code,name",
     "test_vendors.csv": "code,name",
     "curricula.csv": "code,name,kind,units_required,min_gpa,first_grad_bssy,last_grad_bssy",
@@ -87,7 +87,7 @@ def test_keys_are_unique(name):
 
 @pytest.mark.parametrize("name,column", [
     ("course_codes.csv", "requires_course_name"), ("course_codes.csv", "five_point_eligible"),
-    ("course_codes.csv", "experience_only"), *[("secure_ids.csv", c) for c in (*RACE, "laa1", "act833")],
+    ("course_codes.csv", "experience_only"), *[("secure_ids.csv", c) for c in (*RACE, "laa1", "act833", "ssn_on_file")],
 ])
 def test_flags_are_y_or_n(name, column):
     assert {r[column] for r in read(name)} <= {"Y", "N"}

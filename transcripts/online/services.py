@@ -344,13 +344,14 @@ def _graduation_after_change(student: Student, reasons: list[str]) -> list[str]:
     return [_removal_notice(date, reasons)]
 
 
-def _save_row(student: Student, rs: RecordSet, line: int, *, model, values: dict, row, by: str, today,
+def _save_row(student: Student, rs: RecordSet, line: int, *, model, values_of, row, by: str, today,
               label: str) -> SaveOutcome:
     ctx = edit_context(student.sponsor, student.bssy, student.state_id, today)
     result = assess(rs, ctx, student.sponsor.kind)
     if result.findings:
         return SaveOutcome(findings=result.findings, line=line, student=student)
     record = rs.record_at(line)
+    values = values_of(record)  # only a record that passed every edit converts to stored values
     before = stored_record_set(student).record_at(line) if row else None
     was_graduate = is_graduate(student)
     with transaction.atomic():
@@ -381,14 +382,14 @@ def save_transcript(student: Student, raw: dict, *, by: str, today: dt.date,
                     transcript: Transcript | None = None) -> SaveOutcome:
     """Add or update one 030 of a stored student, if the whole record set passes."""
     rs, line = proposed_transcript(student, raw, transcript)
-    return _save_row(student, rs, line, model=Transcript, values=transcript_values(rs.record_at(line)),
+    return _save_row(student, rs, line, model=Transcript, values_of=transcript_values,
                      row=transcript, by=by, today=today, label="transcript")
 
 
 def save_ibc(student: Student, raw: dict, *, by: str, today: dt.date, ibc: Ibc | None = None) -> SaveOutcome:
     """Add or update one 050 of a stored student, if the whole record set passes."""
     rs, line = proposed_ibc(student, raw, ibc)
-    outcome = _save_row(student, rs, line, model=Ibc, values=ibc_values(rs.record_at(line)), row=ibc, by=by,
+    outcome = _save_row(student, rs, line, model=Ibc, values_of=ibc_values, row=ibc, by=by,
                         today=today, label="IBC")
     if outcome.saved:  # the statewide IBC history
         record_ibcs([(student.state_id, rs.record_at(line))], sponsor=student.sponsor.code, bssy=student.bssy,

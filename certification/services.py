@@ -1,0 +1,277 @@
+"""Certify and un-certify a site's graduates for a BSSY, and issue official transcripts (the OTS queue).
+
+Callers check permissions first (`permissions.require_write(user, Action.CERTIFY, ...)`); these
+functions do the work. Issuing runs in Celery workers (`tasks.issue_transcripts`), or in-process
+for the command line; both go through `issue_entry`, which is safe to run twice for the same entry.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from transcripts.graduates import graduates, last_graduate_change
+from transcripts.models import GraduateDataChange, Student
+from transcripts.progress_store import recompute
+
+from . import pdf
+from .models import Certification, OfficialTranscript, OtsEntry
+from .readiness import PUBLIC_KINDS, SiteState, reasons_not_ready, site_state
+from .signing import SigningNotConfigured, sign_pdf
+from .transcript import Gatherer, facts_of, progress_stale, students_for_transcripts
+
+log = logging.getLogger(__name__)
+CHUNK = getattr(settings, "STS_OTS_CHUNK", 25)
+
+NONPUBLIC_MESSAGE = ("Nonpublic schools do not certify graduates: the guide's certification is for public and "
+                     "charter schools only.")
+
+
+class NotCertifiable(Exception):
+    """A site that cannot be certified (nonpublic sponsor), with the message to show."""
+
+
+# --- state -------------------------------------------------------------------------------------
+
+def latest_certification(site_id: int, bssy: int) -> Certification | None:
+    return Certification.objects.filter(site_id=site_id, bssy=bssy).order_by("-at", "-id").first()
+
+
+def _state(latest: Certification | None, change: GraduateDataChange | None) -> SiteState:
+    local = timezone.localtime  # the state is shown to people in Louisiana time
+    return site_state(latest.action if latest else None, local(latest.at) if latest else None,
+                      latest.by if latest else "", local(change.changed_at) if change else None,
+                      change.changed_by if change else "", change.source if change else "")
+
+
+def state_of(site_id: int, bssy: int) -> SiteState:
+    return _state(latest_certification(site_id, bssy),
+                  GraduateDataChange.objects.filter(site_id=site_id, bssy=bssy).first())
+
+
+def states_of(site_ids, bssy: int) -> dict[int, SiteState]:
+    """State of many sites in two queries (Site List, Home, the Certify screen)."""
+    site_ids = list(site_ids)
+    latest = {}
+    for c in Certification.objects.filter(site_id__in=site_ids, bssy=bssy).order_by("site_id", "-at", "-id"):
+        latest.setdefault(c.site_id, c)
+    changes = {c.site_id: c for c in GraduateDataChange.objects.filter(site_id__in=site_ids, bssy=bssy)}
+    return {sid: _state(latest.get(sid), changes.get(sid)) for sid in site_ids}
+
+
+def site_graduates(site, bssy: int):
+    """The site's graduates (graduation date kept or removed) with what readiness and the PDF read."""
+    return students_for_transcripts(graduates(Student.objects.filter(site=site, bssy=bssy))).order_by(
+        "last_name", "first_name", "state_id")
+
+
+@dataclass
+class Readiness:
+    ready: list = field(default_factory=list)  # students
+    not_ready: list = field(default_factory=list)  # (student, reasons)
+
+
+def readiness(site, bssy: int, students=None) -> Readiness:
+    out = Readiness()
+    for student in (site_graduates(site, bssy) if students is None else students):
+        reasons = reasons_not_ready(facts_of(student))
+        (out.not_ready.append((student, reasons)) if reasons else out.ready.append(student))
+    return out
+
+
+def certifiable(site) -> None:
+    if site.sponsor.kind not in PUBLIC_KINDS:
+        raise NotCertifiable(NONPUBLIC_MESSAGE)
+
+
+# --- certify / un-certify ----------------------------------------------------------------------
+
+@dataclass
+class CertifyOutcome:
+    certification: Certification
+    ready: list
+    not_ready: list  # (student, reasons)
+    entry_ids: list
+
+
+def certify_site(site, bssy: int, *, by: str, queue: bool = True) -> CertifyOutcome:
+    """Certify the site's graduates: every graduate goes into the OTS queue (Q); workers issue the
+    ready ones (S) and reject the others with the reason (R), which the screen lists now."""
+    certifiable(site)
+    stale = [s.pk for s in graduates(Student.objects.filter(site=site, bssy=bssy)).select_related("progress")
+             if progress_stale(s)]
+    if stale:  # "GPA calculated": the workers' recomputation after an upload may still be queued
+        recompute(stale)
+    with transaction.atomic():
+        students = list(site_graduates(site, bssy))
+        found = readiness(site, bssy, students)
+        now = timezone.now()
+        certification = Certification.objects.create(
+            site=site, bssy=bssy, action=Certification.CERTIFY, at=now, by=by, graduates=len(students),
+            queued=len(found.ready),
+            not_ready=[{"state_id": s.state_id, "reasons": r} for s, r in found.not_ready])
+        entries = OtsEntry.objects.bulk_create([
+            OtsEntry(certification=certification, student=s, state_id=s.state_id, bssy=bssy, sponsor_id=s.sponsor_id,
+                     queued_at=now) for s in students])
+        ids = [e.pk for e in entries] if entries and entries[0].pk else list(
+            certification.entries.order_by("pk").values_list("pk", flat=True))
+        if queue:
+            transaction.on_commit(lambda: queue_entries(ids))
+    return CertifyOutcome(certification, found.ready, found.not_ready, ids)
+
+
+def queue_entries(entry_ids):
+    from .tasks import issue_transcripts
+
+    for start in range(0, len(entry_ids), CHUNK):
+        issue_transcripts.delay(entry_ids[start:start + CHUNK])
+
+
+UNCERTIFIED_REASON = "Withdrawn: site un-certified on {at:%m/%d/%Y %H:%M} by {by}"
+
+
+def uncertify_site(site, bssy: int, *, by: str) -> tuple[Certification, int]:
+    """Un-certify: a new history row (nothing deleted). The site's current official transcripts of
+    the BSSY stay stored and verifiable but are withdrawn (no longer current); graduates still
+    queued are rejected. Returns (row, transcripts withdrawn)."""
+    certifiable(site)
+    with transaction.atomic():
+        now = timezone.now()
+        row = Certification.objects.create(site=site, bssy=bssy, action=Certification.UNCERTIFY, at=now, by=by)
+        reason = UNCERTIFIED_REASON.format(at=timezone.localtime(now), by=by)
+        withdrawn = OfficialTranscript.objects.filter(site=site, bssy=bssy, superseded_at__isnull=True).update(
+            superseded_at=now, withdrawn_reason=reason[:200])
+        OtsEntry.objects.filter(certification__site=site, certification__bssy=bssy, status=OtsEntry.QUEUED).update(
+            status=OtsEntry.REJECTED, processed_at=now, reason="Site un-certified before the transcript was issued")
+    return row, withdrawn
+
+
+# --- issuing (the OTS worker) --------------------------------------------------------------------
+
+def process_entries(entry_ids) -> dict:
+    """Issue or reject each queued entry; returns {"S": n, "R": n, "skipped": n}."""
+    gatherer = Gatherer()
+    counts = {"S": 0, "R": 0, "skipped": 0}
+    for entry_id in entry_ids:
+        try:
+            status = issue_entry(entry_id, gatherer)
+        except SigningNotConfigured as exc:
+            log.error("OTS entry %s: %s", entry_id, exc)
+            status = _reject_after_error(entry_id, f"The transcript could not be signed: {exc}")
+        except Exception:  # a bad record must not kill the worker nor leave the entry queued forever
+            log.exception("OTS entry %s failed", entry_id)
+            status = _reject_after_error(entry_id, "The transcript could not be produced; the error was logged "
+                                                   "for support.")
+        counts[status or "skipped"] += 1
+    return counts
+
+
+def _reject_after_error(entry_id, reason):
+    with transaction.atomic():
+        entry = OtsEntry.objects.select_for_update().filter(pk=entry_id, status=OtsEntry.QUEUED).first()
+        if entry is None:
+            return None
+        entry.status, entry.reason, entry.processed_at = OtsEntry.REJECTED, reason[:500], timezone.now()
+        entry.attempts += 1
+        entry.save(update_fields=["status", "reason", "processed_at", "attempts"])
+        return OtsEntry.REJECTED
+
+
+def issue_entry(entry_id: int, gatherer: Gatherer | None = None) -> str | None:
+    """Process one queued entry. Returns "S" or "R", or None when there was nothing to do (already
+    processed: a redelivered task). Never issues for a certification that is no longer the site's
+    current one, nor over a newer version."""
+    gatherer = gatherer or Gatherer()
+    with transaction.atomic():
+        entry = (OtsEntry.objects.select_for_update().select_related("certification", "certification__site")
+                 .filter(pk=entry_id).first())
+        if entry is None or entry.status != OtsEntry.QUEUED:
+            return None
+        entry.attempts += 1
+        cert = entry.certification
+
+        def reject(reason):
+            entry.status, entry.reason, entry.processed_at = OtsEntry.REJECTED, reason[:500], timezone.now()
+            entry.save(update_fields=["status", "reason", "processed_at", "attempts"])
+            return OtsEntry.REJECTED
+
+        latest = latest_certification(cert.site_id, cert.bssy)
+        if latest is None or latest.pk != cert.pk:
+            return reject("Site not certified: the certification this graduate was queued for was replaced "
+                          "(un-certified or certified again) before the transcript was issued")
+        changed = last_graduate_change(cert.site_id, cert.bssy)
+        if changed is not None and changed > cert.at:
+            return reject(f"Site not certified: graduate data changed on {timezone.localtime(changed):%m/%d/%Y %H:%M} "
+                          "after the certification; recertify the site")
+        # The student row is locked while its version is decided: no two versions at once.
+        locked = Student.objects.select_for_update().filter(sponsor_id=entry.sponsor_id, bssy=entry.bssy,
+                                                            state_id=entry.state_id).values_list("pk", "site_id").first()
+        if locked is None:
+            return reject("The student is no longer on file")
+        if locked[1] != cert.site_id:
+            return reject("The student is no longer at the certified site")
+        student = students_for_transcripts(Student.objects.filter(pk=locked[0])).get()
+        if progress_stale(student):
+            recompute([student.pk])
+            student = students_for_transcripts(Student.objects.filter(pk=locked[0])).get()
+        reasons = reasons_not_ready(facts_of(student))
+        if reasons:
+            return reject("; ".join(reasons))
+        data = gatherer.data(student)
+        versions = OfficialTranscript.objects.filter(sponsor_id=entry.sponsor_id, state_id=entry.state_id,
+                                                     bssy=entry.bssy)
+        current = versions.filter(superseded_at__isnull=True).order_by("-version").first()
+        if current is not None and current.certification.at > cert.at:
+            return reject("A newer official transcript was already issued")
+        content_hash = data.data_hash()
+        if current is not None and current.data_hash == content_hash:
+            transcript = current
+            entry.reason = f"Unchanged since version [{current.version}], which stays current"
+        else:
+            version = (versions.aggregate(n=Max("version"))["n"] or 0) + 1
+            transcript = _issue(student, data, content_hash, version, cert)
+            if current is not None:
+                OfficialTranscript.objects.filter(pk=current.pk).update(superseded_at=transcript.issued_at,
+                                                                        superseded_by=transcript)
+            entry.reason = ""
+        entry.status, entry.transcript, entry.processed_at = OtsEntry.SENT, transcript, timezone.now()
+        entry.save(update_fields=["status", "reason", "transcript", "processed_at", "attempts"])
+        return OtsEntry.SENT
+
+
+def _issue(student, data, content_hash, version, cert) -> OfficialTranscript:
+    now = timezone.now()
+    code = pdf.new_code()
+    official = pdf.issued(data, version=version, certified_at=cert.at, certified_by=cert.by, code=code, issued_at=now)
+    body, pages = pdf.render(official)
+    signed = sign_pdf(body, reason=f"Official transcript {student.state_id} {student.bssy} version [{version}]")
+    relative = Path("transcripts") / str(student.bssy) / student.sponsor.code / (
+        f"{student.state_id}-v{version}-{secrets.token_hex(6)}.pdf")
+    target = Path(settings.PRIVATE_MEDIA_ROOT) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(signed)
+    try:
+        with transaction.atomic():
+            return OfficialTranscript.objects.create(
+                state_id=student.state_id, bssy=student.bssy, sponsor=student.sponsor, site=student.site,
+                student=student, display_name=data.name[:80], version=version, certification=cert, issued_at=now,
+                path=str(relative), size=len(signed), pages=pages, sha256=hashlib.sha256(signed).hexdigest(),
+                code=code, data_hash=content_hash)
+    except IntegrityError:
+        target.unlink(missing_ok=True)
+        raise
+
+
+def certify_and_issue(site, bssy: int, *, by: str) -> CertifyOutcome:
+    """The command line's synchronous certification: certify, then issue in this process."""
+    outcome = certify_site(site, bssy, by=by, queue=False)
+    process_entries(outcome.entry_ids)
+    return outcome
+

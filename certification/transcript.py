@@ -1,0 +1,213 @@
+"""What a transcript says, gathered from the stored records into plain data the PDF template prints.
+
+GPAs, total credits and the graduation check come from the stored progress results
+(`StudentProgress`), class rank from `transcripts.progress.rank.class_rank`: nothing is
+recomputed here, so fixes to the progress engine flow into the transcripts.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+
+from core_tables.models import CourseCode, Curriculum, IbcCode, SecureId
+from transcripts.models import Student
+from transcripts.progress.rank import class_rank
+
+from .readiness import GraduateFacts
+
+ENDORSEMENT_LABELS = {"academic_endorsement": "Academic endorsement", "career_endorsement": "Career/tech endorsement",
+                      "community_service": "Community service", "biliteracy_seal": "Seal of biliteracy"}
+
+
+@dataclass(frozen=True)
+class CourseLine:
+    semester: str
+    code: str
+    name: str
+    part: str
+    grade: str
+    attempted: Decimal
+    earned: Decimal
+    quality_points: Decimal
+    course_type: str
+    site: str
+
+
+@dataclass(frozen=True)
+class SchoolYear:
+    bssy: int
+    label: str  # 2023-24
+    courses: list[CourseLine]
+    attempted: Decimal
+    earned: Decimal
+
+
+@dataclass(frozen=True)
+class TranscriptData:
+    state_id: str
+    bssy: int
+    sponsor_code: str
+    sponsor_name: str
+    sponsor_kind: str
+    site_code: str
+    site_name: str
+    last_name: str
+    first_name: str
+    middle_name: str
+    suffix: str
+    birth_date: dt.date | None
+    sex: str
+    local_id: str
+    grade: str
+    grade9_entry: int | None
+    graduation_date: dt.date | None
+    diploma_path: str
+    diploma_path_name: str
+    career_option: str
+    endorsements: list[tuple[str, str]]
+    overall_gpa: Decimal | None
+    core_gpa: Decimal | None
+    tops_gpa: Decimal | None
+    total_attempted: Decimal
+    total_earned: Decimal
+    class_rank: int | None
+    class_size: int | None
+    local_rank: str
+    years: list[SchoolYear]
+    ibcs: list[tuple[str, str, str, str]]  # code, name, year earned, pass/fail
+    eoc: str  # the Met GEE/EOC flag
+    parental_consent: bool
+    # Filled when issued (not part of what the transcript says: see `data_hash`).
+    official: bool = True
+    version: int | None = None
+    certified_at: dt.datetime | None = None
+    certified_by: str = ""
+    issued_at: dt.datetime | None = None
+    code: str = ""
+    verify_url: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        first = " ".join(p for p in (self.first_name, self.middle_name) if p)
+        last = " ".join(p for p in (self.last_name, self.suffix) if p)
+        return f"{last}, {first}".strip(", ")
+
+    def data_hash(self) -> str:
+        """sha256 of what the transcript says about the student (not version, certification or
+        code): a re-certification issues a new version only for a graduate whose transcript changed."""
+        content = {k: v for k, v in asdict(self).items()
+                   if k not in ("official", "version", "certified_at", "certified_by", "issued_at", "code",
+                                "verify_url", "extra")}
+        return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _bssy_label(bssy: int) -> str:
+    return f"{bssy}-{(bssy + 1) % 100:02d}"
+
+
+def _gpa(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def site_ranks(site_id: int, bssy: int) -> dict[int, tuple[int | None, int | None]]:
+    """Grad class rank (rank, size) of the site's students by student pk, from the stored GPAs."""
+    rows = list(Student.objects.filter(site_id=site_id, bssy=bssy).values_list(
+        "pk", "sponsor__code", "site__code", "grade", "progress__overall_gpa", "graduation_date"))
+    ranks = class_rank((pk, sp, si, grade, gpa, grad is not None) for pk, sp, si, grade, gpa, grad in rows)
+    return {r.student: (r.grad_rank, r.grad_size) for r in ranks}
+
+
+class Gatherer:
+    """Builds `TranscriptData` for students, reading reference names and ranks once per chunk."""
+
+    def __init__(self):
+        self._courses = dict(CourseCode.objects.values_list("code", "name"))
+        self._paths = dict(Curriculum.objects.values_list("code", "name"))
+        self._ibcs = dict(IbcCode.objects.values_list("code", "name"))
+        self._ranks = {}
+
+    def ranks(self, student):
+        key = (student.site_id, student.bssy)
+        if key not in self._ranks:
+            self._ranks[key] = site_ranks(*key)
+        return self._ranks[key].get(student.pk, (None, None))
+
+    def data(self, student: Student, *, official=True) -> TranscriptData:
+        registry = None
+        if student.sponsor.kind != "nonpublic":
+            registry = SecureId.objects.filter(unique_id=student.state_id).first()
+        progress = getattr(student, "progress", None)
+        years = defaultdict(list)
+        for t in student.transcripts.all():
+            years[t.course_bssy].append(CourseLine(
+                t.semester, t.course_code, t.course_name or self._courses.get(t.course_code, ""), t.part, t.grade,
+                t.credit_attempted, t.credit_earned, t.quality_points, t.course_type, t.course_site))
+        school_years = [SchoolYear(y, _bssy_label(y), lines, sum((c.attempted for c in lines), Decimal(0)),
+                                   sum((c.earned for c in lines), Decimal(0))) for y, lines in sorted(years.items())]
+        rank, size = self.ranks(student)
+        # Public/charter students: the registry's full names and birth date ("PII lives in the registry").
+        first = registry.first_name if registry else student.first_name
+        last = registry.last_name if registry else student.last_name
+        born = registry.birth_date if registry else student.birth_date
+        return TranscriptData(
+            state_id=student.state_id, bssy=student.bssy, sponsor_code=student.sponsor.code,
+            sponsor_name=student.sponsor.name, sponsor_kind=student.sponsor.kind, site_code=student.site.code,
+            site_name=student.site.name, last_name=last, first_name=first,
+            middle_name="" if registry else student.middle_name, suffix="" if registry else student.suffix,
+            birth_date=born, sex=student.sex, local_id=student.local_id, grade=student.grade,
+            grade9_entry=student.grade9_entry, graduation_date=student.graduation_date,
+            diploma_path=student.diploma_path, diploma_path_name=self._paths.get(student.diploma_path, ""),
+            career_option=student.career_option,
+            endorsements=[(label, getattr(student, f)) for f, label in ENDORSEMENT_LABELS.items() if getattr(student, f)],
+            overall_gpa=_gpa(progress.overall_gpa) if progress else None,
+            core_gpa=_gpa(progress.core_gpa) if progress else None,
+            tops_gpa=_gpa(progress.tops_gpa) if progress else None,
+            total_attempted=sum((y.attempted for y in school_years), Decimal(0)),
+            total_earned=sum((y.earned for y in school_years), Decimal(0)),
+            class_rank=rank, class_size=size,
+            local_rank=f"{student.rank_position} of {student.rank_size}" if student.rank_position else "",
+            years=school_years,
+            ibcs=[(i.ibc_code, self._ibcs.get(i.ibc_code, ""), str(i.year_earned), i.pass_fail)
+                  for i in student.ibcs.all()],
+            eoc=student.gee_flag, parental_consent=student.parental_consent, official=official)
+
+
+def students_for_transcripts(queryset):
+    """A Student queryset with what `Gatherer.data` and `facts_of` read, in few queries."""
+    return queryset.select_related("site", "sponsor", "progress").prefetch_related("transcripts", "ibcs", "overrides")
+
+
+def facts_of(student: Student) -> GraduateFacts:
+    """Readiness facts of a stored student (its stored progress result and overrides)."""
+    try:
+        progress = student.progress
+    except Student.progress.RelatedObjectDoesNotExist:
+        progress = None
+    result = (progress.result or {}) if progress else {}
+    overridden = student.graduation_date is not None and any(
+        o.graduation_date == student.graduation_date for o in student.overrides.all())
+    return GraduateFacts(
+        state_id=student.state_id, sponsor_kind=student.sponsor.kind, graduation_date=student.graduation_date,
+        removed_graduation_date=student.removed_graduation_date,
+        removal_reasons=tuple(student.grad_removal_reasons or ()), gee_flag=student.gee_flag.strip(),
+        diploma_path=student.diploma_path.strip(), has_progress=progress is not None,
+        overall_gpa=progress.overall_gpa if progress else None,
+        meets_graduation=bool(progress and progress.meets_graduation),
+        check_reasons=tuple((result.get("graduation") or {}).get("removal_reasons", ())),
+        overridden=overridden)
+
+
+def progress_stale(student: Student) -> bool:
+    """True when the stored progress result is missing or older than the student's last change
+    (recomputation after an upload may still be queued)."""
+    try:
+        progress = student.progress
+    except Student.progress.RelatedObjectDoesNotExist:
+        return True
+    return progress.computed_at is None or progress.computed_at < student.updated_at
+
