@@ -103,6 +103,7 @@ PASSWORD_HASHERS = env.list(
     default=["django.contrib.auth.hashers.PBKDF2PasswordHasher"],
 )
 STS_MAX_FAILED_SIGNINS = 5
+STS_MAX_DENIALS = 5  # refused requests (403) in one session before the user ID is locked
 STS_PASSWORD_HISTORY = 5
 SESSION_COOKIE_AGE = env.int("STS_SESSION_SECONDS", default=8 * 3600)
 SESSION_COOKIE_HTTPONLY = True

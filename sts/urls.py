@@ -25,3 +25,4 @@ urlpatterns = [
 ]
 
 handler400 = "sts.views.bad_request"
+handler403 = "sts.views.permission_denied"

@@ -117,3 +117,16 @@ def bad_request(request, exception):
 
     message = str(exception) if type(exception) is BadRequest else ""
     return render(request, "400.html", {"exception": message}, status=400)
+
+
+def permission_denied(request, exception):
+    """403 with the reason; the fifth refusal in a session locks the user ID (guide: locked after
+    repeated failures, unlocked by the security coordinator)."""
+    from django.conf import settings
+
+    from .accounts.services import note_denial
+
+    username = getattr(request.user, "username", "")
+    locked = note_denial(request, exception)
+    return render(request, "403.html", {"exception": str(exception), "locked": locked, "username": username,
+                                        "max_denials": settings.STS_MAX_DENIALS}, status=403)

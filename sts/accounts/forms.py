@@ -42,3 +42,39 @@ class NewPasswordForm(PasswordChangeForm):
         if commit:
             user.save()
         return user
+
+
+class NewUserForm(forms.Form):
+    """Add a user on the Security page. The service validates the combination (user ID prefix,
+    sites of the sponsor, the password standard) and names what is wrong."""
+    user_id = forms.CharField(label="User ID", max_length=7, help_text="E + 6 letters or digits; E + sponsor code first.")
+    group = forms.ChoiceField(label="Security group")
+    sites = forms.MultipleChoiceField(required=False, widget=forms.SelectMultiple(attrs={"size": 6}),
+                                      help_text="School-level groups: at least one site.")
+    first_name = forms.CharField(max_length=150, required=False)
+    last_name = forms.CharField(max_length=150, required=False)
+    email = forms.EmailField(required=False)
+    password = forms.CharField(label="Initial password", required=False, widget=forms.PasswordInput(render_value=False),
+                               help_text="Leave blank to have one made; either way it must be changed at the first "
+                                         "sign-in.")
+
+    def __init__(self, *args, groups, sites, sponsor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sponsor = sponsor
+        self.fields["group"].choices = [(g.code, g.label) for g in groups]
+        self.fields["sites"].choices = [(s.code, f"{s.code} {s.name}") for s in sites]
+        self.school_groups = {g.code for g in groups if g.scope == "school"}
+        self.state_groups = {g.code for g in groups if g.scope == "state"}
+
+    def clean(self):
+        data = super().clean()
+        group = data.get("group")
+        if group in self.school_groups and not data.get("sites"):
+            self.add_error("sites", "A school-level user needs at least one site: without one it reaches nothing.")
+        if group and group not in self.school_groups and data.get("sites"):
+            self.add_error("sites", "Only school-level users are put on the site table (LEA users have every site).")
+        # An LEA coordinator's users belong to the LEA; LDOE gives the sponsor in the user ID.
+        user_id = (data.get("user_id") or "").strip().upper()
+        data["sponsor"] = None if group in self.state_groups else (
+            self.sponsor.code if self.sponsor is not None else user_id[1:4])
+        return data

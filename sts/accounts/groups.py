@@ -32,13 +32,15 @@ class Group:
 A = Action
 _LEA_UPDATE = {A.VIEW, A.UPDATE, A.REQUEST_PRIOR_PERIOD}
 GROUPS = {g.code: g for g in [
-    Group("lea-inquiry", "LEA/school inquiry only", "lea", frozenset({A.VIEW})),
+    Group("lea-inquiry", "LEA inquiry only", "lea", frozenset({A.VIEW})),
     Group("lea-update", "LEA with update", "lea", frozenset(_LEA_UPDATE)),
     Group("lea-upload", "LEA with update and upload", "lea", frozenset(_LEA_UPDATE | {A.UPLOAD})),
     Group("lea-gradcert", "LEA with update, upload and grad cert", "lea",
           frozenset(_LEA_UPDATE | {A.UPLOAD, A.CERTIFY})),
     Group("lea-all", "LEA with all", "lea",
           frozenset(_LEA_UPDATE | {A.UPLOAD, A.CERTIFY, A.MANAGE_SITE_SECURITY})),
+    # Guide: "LEAs and schools with inquiry only": the school-level half of that group.
+    Group("school-inquiry", "School inquiry only", "school", frozenset({A.VIEW})),
     Group("school-update", "School with update", "school", frozenset({A.VIEW, A.UPDATE})),
     Group("school-upload", "School with update and upload", "school", frozenset({A.VIEW, A.UPDATE, A.UPLOAD})),
     Group("losfa-inquiry", "LOSFA inquiry only", "state", frozenset({A.VIEW}), consent_only=True),

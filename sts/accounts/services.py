@@ -14,11 +14,14 @@ USER_ID = re.compile(r"E[A-Z0-9]{6}")
 
 
 def create_user(user_id, group, password, *, sponsor=None, sites=(), must_change_password=True,
-                first_name="", last_name="", email=""):
-    """Create (or re-provision) a user ID. Raises ValidationError with a message naming the problem."""
+                first_name="", last_name="", email="", new_only=False):
+    """Create (or re-provision) a user ID. Raises ValidationError with a message naming the problem.
+    `new_only`: refuse a user ID that exists already (the Security screen creates, never overwrites)."""
     user_id = user_id.strip().upper()
     if not USER_ID.fullmatch(user_id):
         raise ValidationError(f"User ID {user_id!r} must be the letter E plus 6 letters or digits.")
+    if new_only and User.objects.filter(username=user_id).exists():
+        raise ValidationError(f"User ID {user_id} exists already: find it in the list to change it.")
     if group not in GROUPS:
         raise ValidationError(f"Unknown group {group!r}; one of: {', '.join(GROUPS)}.")
     scope = GROUPS[group].scope
@@ -55,10 +58,12 @@ def create_user(user_id, group, password, *, sponsor=None, sites=(), must_change
         user.sts_group, user.sponsor = group, sponsor_obj
         user.first_name, user.last_name, user.email = first_name, last_name, email
         user.is_staff = GROUPS[group].scope == "state"  # admin pages; what they may do is decided in permissions
-        user.must_change_password = must_change_password
         user.locked, user.failed_signins = False, 0
         if not same_password:
+            user.must_change_password = must_change_password
             user.set_password(password)  # save() records it in the password history
+        elif user._state.adding:
+            user.must_change_password = must_change_password
         user.save()
         SiteAccess.objects.filter(user=user).delete()
         SiteAccess.objects.bulk_create([SiteAccess(user=user, site=s) for s in site_objs])
@@ -67,3 +72,55 @@ def create_user(user_id, group, password, *, sponsor=None, sites=(), must_change
 
 def unlock(user):
     User.objects.filter(pk=user.pk).update(locked=False, failed_signins=0)
+
+
+def reset_password(user) -> str:
+    """A new initial password (shown once to the coordinator), to be changed at the next sign-in;
+    the user ID is unlocked."""
+    password = initial_password()
+    with transaction.atomic():
+        user.set_password(password)
+        user.must_change_password, user.locked, user.failed_signins = True, False, 0
+        user.save()
+    return password
+
+
+def initial_password() -> str:
+    """A random initial password: 12 characters from all four classes, no look-alikes (it may be read
+    over the phone); it never holds a user ID or a common word."""
+    import secrets
+
+    classes = ("ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnopqrstuvwxyz", "23456789", "#$%&*+=?@")
+    chars = [secrets.choice(c) for c in classes] + [secrets.choice("".join(classes)) for _ in range(8)]
+    secrets.SystemRandom().shuffle(chars)
+    return "".join(chars)
+
+
+def set_active(user, active: bool):
+    """Disable (or enable again) a user ID: a disabled ID cannot sign in and may do nothing."""
+    User.objects.filter(pk=user.pk).update(is_active=active)
+    user.is_active = active
+
+
+DENIALS_KEY = "sts_denials"
+
+
+def note_denial(request, exception) -> bool:
+    """Count a refused request (403) of the signed-in user in this session; the fifth locks the
+    user ID and ends the session, as five failed sign-ins do. A write refused because the
+    collection period is closed is not an access denial. Returns True when the ID was locked."""
+    from django.conf import settings
+    from django.contrib.auth import logout
+
+    from .permissions import PeriodClosed
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or isinstance(exception, PeriodClosed):
+        return False
+    denials = request.session.get(DENIALS_KEY, 0) + 1
+    request.session[DENIALS_KEY] = denials
+    if denials < settings.STS_MAX_DENIALS:
+        return False
+    User.objects.filter(pk=user.pk).update(locked=True)
+    logout(request)
+    return True

@@ -11,4 +11,6 @@ urlpatterns = [
     path("security/", views.security, name="security"),
     path("security/<int:pk>/unlock/", views.unlock_user, name="unlock"),
     path("security/<int:pk>/sites/", views.set_site_access, name="site_access"),
+    path("security/<int:pk>/password/", views.reset_user_password, name="reset_password"),
+    path("security/<int:pk>/active/", views.set_user_active, name="set_active"),
 ]

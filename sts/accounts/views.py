@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
@@ -8,11 +9,11 @@ from django.views.decorators.http import require_POST
 from core_tables.models import Site
 
 from . import permissions
-from .forms import NewPasswordForm, SignInForm
+from .forms import NewPasswordForm, NewUserForm, SignInForm
 from .groups import GROUPS
 from .models import SiteAccess, User
 from .permissions import Action
-from .services import unlock
+from .services import create_user, initial_password, reset_password, set_active, unlock
 
 
 class SignInView(auth_views.LoginView):
@@ -40,13 +41,40 @@ def _managed_users(request):
     return users.filter(sponsor=request.user.sponsor)
 
 
+def assignable_groups(coordinator):
+    """The groups a security coordinator may give: an LEA's coordinator its LEA and school groups,
+    LDOE every group."""
+    if permissions.is_state_staff(coordinator):
+        return list(GROUPS.values())
+    return [g for g in GROUPS.values() if g.scope in ("lea", "school")]
+
+
 @login_required
 def security(request):
     permissions.require(request.user, Action.MANAGE_SITE_SECURITY)
     users = list(_managed_users(request).prefetch_related("site_access__site"))
+    form = NewUserForm(request.POST or None, groups=assignable_groups(request.user),
+                       sites=permissions.sites_for(request.user, Action.MANAGE_SITE_SECURITY),
+                       sponsor=request.user.sponsor)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        password = data["password"] or initial_password()
+        try:
+            user = create_user(data["user_id"], data["group"], password, sponsor=data["sponsor"],
+                               sites=data["sites"], first_name=data["first_name"], last_name=data["last_name"],
+                               email=data["email"], must_change_password=True, new_only=True)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            shown = "" if data["password"] else f" Its initial password is {password} (give it to the user in confidence)."
+            messages.success(request, f"User {user.username} was created ({user.group.label}); the password must be "
+                                      f"changed at the first sign-in.{shown}")
+            return redirect("accounts:security")
     return render(request, "accounts/security.html", {
-        "users": users, "groups": GROUPS,
+        "users": users, "groups": GROUPS, "form": form,
         "sites": permissions.sites_for(request.user, Action.MANAGE_SITE_SECURITY),
+        "without_sites": [u for u in users if u.group.scope == "school" and not u.site_access.all()],
     })
 
 
@@ -80,4 +108,29 @@ def set_site_access(request, pk):
     SiteAccess.objects.filter(user=user).delete()
     SiteAccess.objects.bulk_create([SiteAccess(user=user, site=s) for s in sites])
     messages.success(request, f"{user.username} now has sites: {', '.join(s.code for s in sites) or 'none'}.")
+    return redirect("accounts:security")
+
+
+@login_required
+@require_POST
+def reset_user_password(request, pk):
+    """A new initial password, shown once here; the user changes it at the next sign-in."""
+    user = _managed_user_or_404(request, pk)
+    password = reset_password(user)
+    messages.success(request, f"{user.username} has a new initial password: {password} (it must be changed at the "
+                              "next sign-in; give it to the user in confidence).")
+    return redirect("accounts:security")
+
+
+@login_required
+@require_POST
+def set_user_active(request, pk):
+    """Disable a user ID (it can no longer sign in) or enable it again."""
+    user = _managed_user_or_404(request, pk)
+    active = request.POST.get("active") == "1"
+    if user.pk == request.user.pk and not active:
+        messages.error(request, "You cannot disable your own user ID.")
+        return redirect("accounts:security")
+    set_active(user, active)
+    messages.success(request, f"{user.username} was {'enabled' if active else 'disabled'}.")
     return redirect("accounts:security")

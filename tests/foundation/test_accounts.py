@@ -93,9 +93,16 @@ def test_create_sts_user_command(capsys):
     call_command("create_sts_user", "E017ABC", "--group", "school-upload", "--sponsor", "017",
                  "--sites", "017001,017002", "--password", "Given#Pass1")
     user = User.objects.get(username="E017ABC")
-    assert user.sts_group == "school-upload" and not user.must_change_password
+    # Guide: the initial password is "set to expire and to force a new password selection on the
+    # user's first sign-on" (issue 9, item 6).
+    assert user.sts_group == "school-upload" and user.must_change_password
     assert set(user.site_access.values_list("site__code", flat=True)) == {"017001", "017002"}
     assert user.check_password("Given#Pass1")
+    # Running the same provisioning again is not a new initial password.
+    User.objects.filter(pk=user.pk).update(must_change_password=False)
+    call_command("create_sts_user", "E017ABC", "--group", "school-upload", "--sponsor", "017",
+                 "--sites", "017001,017002", "--password", "Given#Pass1")
+    assert not User.objects.get(pk=user.pk).must_change_password
 
 
 @pytest.mark.parametrize("args,message", [

@@ -94,6 +94,9 @@ def world(make_user, tmp_path, settings):
     from core_tables.models import CollectionPeriod
 
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    # The lockout after five refused requests has its own test; here it would only end each role's
+    # session after its fifth 403 and leave the rest of the sweep signed out.
+    settings.STS_MAX_DENIALS = 10 ** 9
     CollectionPeriod.objects.create(bssy=2025, opens=dt.date(2025, 12, 1), closes=dt.date(2099, 1, 1), is_current=True)
     users = {uid: make_user(uid, group, sponsor, sites=sites) for uid, (group, sponsor, sites, _s) in ROLES.items()
              if uid}

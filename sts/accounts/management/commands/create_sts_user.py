@@ -18,9 +18,10 @@ class Command(BaseCommand):
     def handle(self, *args, user_id, group, sponsor, sites, password, **options):
         site_list = [s for s in (sites or "").split(",") if s.strip()]
         try:
-            # A password given here is set by the coordinator on purpose: no forced change.
+            # Guide: "This initial password will be set to expire and to force a new password
+            # selection on the user's first sign-on."
             user = create_user(user_id, group, password, sponsor=sponsor, sites=site_list,
-                               must_change_password=False)
+                               must_change_password=True)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         self.stdout.write(f"{user.username}: {GROUPS[group].label}"
