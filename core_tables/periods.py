@@ -23,10 +23,20 @@ def session_bssy(day: dt.date) -> int:
 
 
 def current_bssy(today: dt.date | None = None) -> int:
+    """The year users work in by default: the period state staff flag as current; else the year
+    still open. STS "will open ... in December and remain open until September 30th", so from July
+    to September 30 the year just ended is still the one being collected, not the session that
+    began in July (it opens in December); outside any window, the session year."""
     from .models import CollectionPeriod
 
     flagged = CollectionPeriod.objects.filter(is_current=True).order_by("-bssy").first()
-    return flagged.bssy if flagged else session_bssy(today or timezone.localdate())
+    if flagged:
+        return flagged.bssy
+    today = today or timezone.localdate()
+    session = session_bssy(today)
+    if not period_status(session, today=today).open and period_status(session - 1, today=today).open:
+        return session - 1
+    return session
 
 
 def fmt_bssy(bssy: int) -> str:

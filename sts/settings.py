@@ -193,6 +193,8 @@ STS_EXPORT_KEEP_HOURS = env.int("STS_EXPORT_KEEP_HOURS", default=24)
 # The Core Progress Report comes in files of this many students (the guide's groups of 100).
 STS_REPORT_STUDENTS_PER_FILE = env.int("STS_REPORT_STUDENTS_PER_FILE", default=100)
 STS_EXCESSIVE_ERROR_SHARE = env.float("STS_EXCESSIVE_ERROR_SHARE", default=0.5)
+# ...judged only on files of at least this many students (a small correction file is never refused whole).
+STS_EXCESSIVE_MIN_STUDENTS = env.int("STS_EXCESSIVE_MIN_STUDENTS", default=20)
 
 # Official transcripts (certification app): the PAdES signing certificate and key (PEM). `make run`
 # creates a self-signed demo pair at these paths when both are missing; production points at the

@@ -9,7 +9,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-NAME = re.compile(r"[A-Za-z0-9]+\.(txt|zip)", re.IGNORECASE)
+# Guide: "The name of the file is not critical": any name is accepted; one that is not letters and
+# digits with .txt or .zip gets a notice on the report (some SIS exports and LEAs expect such names).
+PLAIN_NAME = re.compile(r"[A-Za-z0-9]+\.(txt|zip)", re.IGNORECASE)
+UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 MAX_RATIO = 200  # fixed-width text compresses ~10-30x; far beyond that is a bomb
 
 
@@ -23,26 +26,47 @@ class FileRejected(Exception):
 class Member:
     name: str
     open: callable  # () -> binary file object
+    plain: bool = False  # the uploaded file itself (not a zip member)
 
 
-def check_name(name):
-    base = Path(name).name
-    if not NAME.fullmatch(base):
-        raise FileRejected("NAME", f"File name {base!r} must be letters and digits only, ending in .txt or .zip.")
-    return base
+def is_zip(path) -> bool:
+    with open(path, "rb") as f:
+        return f.read(4) in (b"PK\x03\x04", b"PK\x05\x06")  # a zip's local header, or an empty zip
+
+
+def base_name(name) -> str:
+    """The file's own name, without any folder a browser or a zip sent with it."""
+    return Path(str(name).replace("\\", "/")).name.replace("\x00", "") or "upload"
+
+
+def name_notice(name) -> str:
+    """A notice for a name that is not letters and digits ending in .txt or .zip ('' otherwise)."""
+    base = base_name(name)
+    if PLAIN_NAME.fullmatch(base):
+        return ""
+    return (f"The file name {base!r} is not letters and digits ending in .txt or .zip. STS accepts it (the name "
+            "of the file is not critical), but some LEAs' procedures expect such names.")
+
+
+def storage_name(name) -> str:
+    """A name safe to keep on disk (the original stays on the Upload record)."""
+    return UNSAFE.sub("_", base_name(name))[-100:].lstrip(".") or "upload"
 
 
 def members(path, original_name, *, max_bytes, max_unzipped_bytes):
     """The .txt files to process, in order."""
     path = Path(path)
-    name = check_name(original_name)
+    name = base_name(original_name)
     size = path.stat().st_size
     if size == 0:
         raise FileRejected("EMPTY", f"{name} is empty.")
     if size > max_bytes:
         raise FileRejected("SIZE", f"{name} is {size:,} bytes; the limit is {max_bytes:,}.")
-    if name.lower().endswith(".txt"):
-        return [Member(name, lambda: open(path, "rb"))]
+    # The content decides, not the name: a zip is a zip whatever it is called.
+    if not is_zip(path):
+        if name.lower().endswith(".zip"):
+            raise FileRejected("ZIP", f"{name} is not a readable zip archive.")
+        return [Member(name, lambda: open(path, "rb"), plain=True)]
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
@@ -56,6 +80,8 @@ def members(path, original_name, *, max_bytes, max_unzipped_bytes):
         inner = Path(info.filename).name
         if inner.lower().endswith((".zip", ".gz", ".7z", ".rar", ".tar", ".tgz", ".bz2", ".xz")):
             raise FileRejected("NESTED", f"{name} contains another archive ({inner}); put the .txt files in the zip directly.")
+        if inner.startswith(".") or inner.startswith("__MACOSX"):
+            continue  # what archivers add (.DS_Store, resource forks): not data
         if not inner.lower().endswith(".txt"):
             raise FileRejected("MEMBER", f"{name} contains {inner}: only .txt files are accepted in a zip.")
         total += info.file_size
@@ -64,6 +90,8 @@ def members(path, original_name, *, max_bytes, max_unzipped_bytes):
             raise FileRejected("BOMB", f"{name} expands to more than allowed ({max_unzipped_bytes:,} bytes or "
                                        f"{MAX_RATIO}x compression): not processed.")
         result.append(Member(f"{name}/{inner}", lambda info=info: _LimitedReader(archive.open(info), info.file_size)))
+    if not result:
+        raise FileRejected("EMPTY", f"{name} holds no .txt file.")
     return result
 
 

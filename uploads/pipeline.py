@@ -29,7 +29,7 @@ from transcripts.records import graduation_date, link_key
 from transcripts.reference import ReferenceSnapshot
 from uploads.layouts import POSITIONS, format_record
 
-from .files import FileRejected, members
+from .files import FileRejected, members, name_notice
 from .loading import StudentWriter
 from .models import SponsorYearLock
 from .validation import iter_students, scan_file
@@ -83,6 +83,7 @@ class Run:
     absent_by_site: dict = field(default_factory=dict)
     superseded_by: int | None = None
     loaded_student_ids: list = field(default_factory=list)
+    notices: list = field(default_factory=list)  # said on the report, never a reason to refuse the file
 
     def as_json(self, with_errors=True):
         """The sts_validate / sts_upload contract (exactly these keys)."""
@@ -107,6 +108,8 @@ def run_pipeline(path, original_name, *, mode, bssy=None, today=None, user=None,
     and BSSY has completed (else it ends superseded and writes nothing). Returns a Run."""
     today = today or dt.date.today()
     run = Run()
+    if notice := name_notice(original_name):
+        run.notices.append(notice)
     workdir = Path(tempfile.mkdtemp(prefix="sts-upload-"))
     try:
         try:
@@ -131,23 +134,29 @@ def run_pipeline(path, original_name, *, mode, bssy=None, today=None, user=None,
             if problems:
                 return _reject(run, problems)
             run.sponsor, run.bssy = sponsors.pop(), bssys.pop()
-            problems = _permission_problems(user, run.sponsor, run.bssy, today)
-            if problems:
+            problems = _permission_problems(run, user, run.sponsor, run.bssy, today, mode)
+            # A closed period refuses the file, but its records are still checked and every error
+            # listed (nothing is written), so the coordinator can correct them meanwhile.
+            closed = bool(problems) and all(p["code"] == "PERIOD" for p in problems)
+            if problems and not closed:
                 return _reject(run, problems)
             sponsor = Sponsor.objects.get(code=run.sponsor)
             if progress:
                 progress(0, None)
+            checking = "validate" if closed else mode
             try:
                 with transaction.atomic():
-                    _process(run, scans, sponsor, mode=mode, today=today, user=user, progress=progress, source=source,
-                             upload=upload)
-                    if mode == "validate":
+                    _process(run, scans, sponsor, mode=checking, today=today, user=user, progress=progress,
+                             source=source, upload=upload)
+                    if checking == "validate":
                         transaction.set_rollback(True)
             except NotAccepted as exc:
-                return _reject(run, exc.errors, keep_student_errors=True)
+                return _reject(run, exc.errors + (problems if closed else []), keep_student_errors=True)
             except Superseded as exc:
                 run = Run(sponsor=run.sponsor, bssy=run.bssy, superseded_by=exc.newer_pk)
                 return _reject(run, [{"code": "SUPERSEDED", "message": _superseded_message(exc.newer_pk)}])
+            if closed:
+                return _reject(run, problems, keep_student_errors=True)
             return run
         finally:
             for _n, scan in scans:
@@ -160,7 +169,7 @@ def _extract(path, original_name, workdir):
     """[(display name, path of a .txt)]: zip members are copied out (size-checked while reading)."""
     found = members(path, original_name, max_bytes=settings.STS_UPLOAD_MAX_BYTES,
                     max_unzipped_bytes=settings.STS_UPLOAD_MAX_UNZIPPED_BYTES)
-    if len(found) == 1 and str(original_name).lower().endswith(".txt"):
+    if len(found) == 1 and found[0].plain:
         return [(found[0].name, Path(path))]
     out = []
     for i, member in enumerate(found):
@@ -175,13 +184,17 @@ def _extract(path, original_name, workdir):
     return out
 
 
-def _permission_problems(user, sponsor_code, bssy, today):
+def _permission_problems(run, user, sponsor_code, bssy, today, mode):
     problems = []
     if user is not None and not permissions.can(user, Action.UPLOAD, sponsor=sponsor_code):
         problems.append({"code": "SPONSOR", "message": f"User {user.username} may not submit for sponsor {sponsor_code}."})
     status = period_status(bssy, sponsor_code, today)
     if not status.open:
-        problems.append({"code": "PERIOD", "message": status.message})
+        if mode == "validate":
+            # Guide: "you can validate your file before submitting": validating writes nothing.
+            run.notices.append(f"{status.message} The file was validated only; it could not be loaded now.")
+        else:
+            problems.append({"code": "PERIOD", "message": status.message})
     return problems
 
 
@@ -263,8 +276,10 @@ def _process(run, scans, sponsor, *, mode, today, user, progress, source, upload
                     run.counts[f"loaded_{rt}"] += n
             if progress and run.total % 200 == 0:
                 progress(records_done, total_records)
+    # Excessive errors mean a broken export, which only a file of some size can show: a small
+    # correction file with an error loads its good students and rejects the other (docs/decisions.md).
     share = run.rejected / run.total if run.total else 0
-    if run.total and share > settings.STS_EXCESSIVE_ERROR_SHARE:
+    if run.total >= settings.STS_EXCESSIVE_MIN_STUDENTS and share > settings.STS_EXCESSIVE_ERROR_SHARE:
         raise NotAccepted([{"code": "EXCESSIVE", "message": f"{run.rejected} of {run.total} students ({share:.0%}) have "
                             f"errors, more than the {settings.STS_EXCESSIVE_ERROR_SHARE:.0%} allowed: the file is not "
                             "loaded. Correct the errors listed and submit again."}])

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from .files import storage_name
 from .models import Upload
 
 
@@ -26,7 +27,7 @@ def store_upload(user, name, chunks, *, mode, bssy=None, today=None):
     with transaction.atomic():
         upload = Upload.objects.create(user=user, mode=mode, bssy=bssy, original_name=name, stored_path="",
                                        today=today)
-        path = storage_dir(upload.pk) / Path(name).name
+        path = storage_dir(upload.pk) / storage_name(name)
         digest, size = hashlib.sha256(), 0
         with open(path, "wb") as out:
             for chunk in chunks:

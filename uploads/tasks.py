@@ -189,6 +189,8 @@ def save_run(upload, run):
         result = run.as_json(with_errors=False)
         if run.accepted and upload.mode in ("validate", "replace"):
             result["replace_deletes"] = run.replace_deletes
+        if run.notices:
+            result["notices"] = run.notices
         _finish(upload, status, result)
     cache.delete(progress_key(upload.pk))
 

@@ -1,6 +1,6 @@
 
-from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,7 +19,7 @@ from sts.export_views import start_export
 from transcripts.deleted import RestoreRefused
 
 from .deletions import deleted_by, may_undo, undo_deletions, undo_refusal
-from .files import FileRejected, check_name, declared_sponsor
+from .files import base_name, declared_sponsor
 from .forms import UploadForm
 from .handlers import too_large_message
 from .queries import may_download_original, row_sites, uploads_visible_to, visible_errors
@@ -43,10 +43,12 @@ def upload(request):
             if problem:
                 form.add_error("file", problem)
             else:
-                job = _store_and_queue(request.user, Path(incoming.name).name, incoming, form.cleaned_data)
+                job = _store_and_queue(request.user, base_name(incoming.name), incoming, form.cleaned_data)
                 return redirect("uploads:detail", pk=job.pk)
     bssy = form["bssy"].value() or request.bssy
-    return render(request, "uploads/upload.html", {"form": form, **replace_scope(request.user, _int(bssy))})
+    return render(request, "uploads/upload.html", {
+        "form": form, **replace_scope(request.user, _int(bssy)),
+        "excessive_share": settings.STS_EXCESSIVE_ERROR_SHARE, "excessive_min": settings.STS_EXCESSIVE_MIN_STUDENTS})
 
 
 def _int(value, default=None):
@@ -57,12 +59,9 @@ def _int(value, default=None):
 
 
 def _refusal_before_storing(user, incoming):
-    """Why the file is refused before it is stored ('' if it is not): its name, or a sponsor code
-    the user may not submit for (such a file never enters another sponsor's history)."""
-    try:
-        name = check_name(incoming.name)
-    except FileRejected as exc:
-        return exc.message
+    """Why the file is refused before it is stored ('' if it is not): a sponsor code the user may not
+    submit for (such a file never enters another sponsor's history)."""
+    name = base_name(incoming.name)
     sponsor = declared_sponsor(incoming, name)
     if sponsor and not permissions.can(user, Action.UPLOAD, sponsor=sponsor):
         return (f"{name} is a file of sponsor {sponsor!r} (Sponsor Code, columns 11-13 of its first record); "

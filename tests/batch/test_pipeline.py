@@ -73,10 +73,41 @@ def test_excessive_errors_reject_the_file_and_keep_the_previous_data(tmp_path, c
     a, b = registry_student(index=0), registry_student(index=1)
     _upload(write(tmp_path / "a.txt", student_record(a), course(a)), coordinator, "partial")
     settings.STS_EXCESSIVE_ERROR_SHARE = 0.4
+    settings.STS_EXCESSIVE_MIN_STUDENTS = 2
     path = write(tmp_path / "ab.txt", student_record(a), course(a, "120102"), student_record(b, sex="X"), course(b))
     run = _upload(path, coordinator, "replace")
     assert not run.accepted and run.file_errors[0]["code"] == "EXCESSIVE"
     assert Transcript.objects.get(student__state_id=a.unique_id).course_code == "120101"
+    assert run.errors and run.errors[0]["state_id"] == b.unique_id  # the errors are still listed
+
+
+def test_a_small_correction_file_with_an_error_is_complete_with_that_student_rejected(tmp_path, coordinator):
+    """Issue 9, item 8: a share of rejected students is judged only on files of 20 students or more."""
+    a = registry_student(index=0)
+    run = _upload(write(tmp_path / "one.txt", student_record(a, sex="X"), course(a)), coordinator, "partial")
+    assert run.accepted and (run.total, run.loaded, run.rejected) == (1, 0, 1)
+    assert [e["code"] for e in run.errors] == ["207"]
+
+
+def test_any_file_name_is_accepted_with_a_notice(tmp_path, coordinator):
+    a = registry_student(index=0)
+    path = write(tmp_path / "x.txt", student_record(a), course(a))
+    run = run_pipeline(path, "district_file 2025-26.TXT", mode="partial", today=TODAY, user=coordinator)
+    assert run.accepted and run.loaded == 1
+    assert "district_file 2025-26.TXT" in run.notices[0] and "not critical" in run.notices[0]
+    assert not run_pipeline(path, "plain2025.txt", mode="validate", today=TODAY, user=coordinator).notices
+
+
+def test_validate_only_runs_while_the_period_is_closed_and_a_load_lists_its_errors(tmp_path, coordinator):
+    a, b = registry_student(index=0), registry_student(index=1)
+    path = write(tmp_path / "ab.txt", student_record(a), course(a), student_record(b), course(b, semester="Q9"))
+    closed = TODAY.replace(year=2030)
+    run = run_pipeline(path, path.name, mode="validate", today=closed, user=coordinator)
+    assert run.accepted and (run.loaded, run.rejected) == (1, 1) and "validated only" in run.notices[0]
+    run = run_pipeline(path, path.name, mode="partial", today=closed, user=coordinator)
+    assert not run.accepted and [e["code"] for e in run.file_errors] == ["PERIOD"]
+    assert [e["code"] for e in run.errors] == ["304"]  # every record-level error still listed
+    assert not Student.objects.exists()
 
 
 @pytest.mark.parametrize("problem,code", [("other_lea", "SPONSOR"), ("bssy", "BSSY"), ("period", "PERIOD")])
@@ -96,7 +127,7 @@ def test_file_not_accepted(tmp_path, make_user, coordinator, problem, code):
 
 
 @pytest.mark.parametrize("name,content,code", [
-    ("bad name.txt", b"x", "NAME"), ("empty.txt", b"", "EMPTY"), ("junk.txt", b"HELLO WORLD\r\n", "SYSTEM"),
+    ("empty.txt", b"", "EMPTY"), ("junk.txt", b"HELLO WORLD\r\n", "SYSTEM"), ("fake.zip", b"STS020", "ZIP"),
 ])
 def test_unreadable_files_are_rejected_with_a_clear_message(tmp_path, coordinator, name, content, code):
     path = tmp_path / "f.txt"
