@@ -6,9 +6,20 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from django.conf import settings
+from django.conf import settings as django_settings
+from hypothesis import settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
+
+# Hypothesis: a failure found once is found again. Every failure prints its reproduction blob
+# (@reproduce_failure); locally, examples that failed are kept under var/hypothesis and replayed
+# first; CI (HYPOTHESIS_PROFILE=ci, a fresh clone without that folder) runs derandomized, so its
+# examples are the same on every run and on a laptop that selects the same profile.
+settings.register_profile("local", print_blob=True, database=DirectoryBasedExampleDatabase(
+    str(Path(__file__).resolve().parent.parent / "var" / "hypothesis")))
+settings.register_profile("ci", print_blob=True, derandomize=True, database=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "local"))
 
 
 def _reachable(url, default_port):
@@ -22,7 +33,7 @@ def _reachable(url, default_port):
 
 def _service_problem(marker):
     if marker == "postgres":
-        if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
+        if "postgresql" not in django_settings.DATABASES["default"]["ENGINE"]:
             return "DATABASE_URL is not a PostgreSQL database"
     if marker in ("redis", "worker"):
         url = os.environ.get("REDIS_URL", "")
@@ -41,7 +52,7 @@ def pytest_runtest_setup(item):
         if item.get_closest_marker(marker):
             problem = _service_problem(marker)
             if problem:
-                if settings.STS_REQUIRE_SERVICES:
+                if django_settings.STS_REQUIRE_SERVICES:
                     pytest.fail(f"STS_REQUIRE_SERVICES=1 but {problem}")
                 pytest.skip(problem)
 

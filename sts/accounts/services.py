@@ -90,7 +90,7 @@ def initial_password() -> str:
     over the phone); it never holds a user ID or a common word."""
     import secrets
 
-    classes = ("ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnopqrstuvwxyz", "23456789", "#$%&*+=?@")
+    classes = ("ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnopqrstuvwxyz", "23456789", "#$%*+=?@")
     chars = [secrets.choice(c) for c in classes] + [secrets.choice("".join(classes)) for _ in range(8)]
     secrets.SystemRandom().shuffle(chars)
     return "".join(chars)

@@ -220,6 +220,9 @@ CASES = [
     case("221", P, student(academic_endorsement="A9"), "unknown-endorsement"),
     case("221", N, student(academic_endorsement="A1"), "endorsed-non-graduate"),
     case("221", N, student(career_endorsement="B1"), "career-endorsed-non-graduate", field="career_endorsement"),
+    # Only the seal of biliteracy on a non-graduate (issue 9, item 10): still 221.
+    case("221", P, student(graduation_date="", academic_endorsement="", career_endorsement="", community_service="",
+                           biliteracy_seal="D1"), "only-the-biliteracy-seal", field="biliteracy_seal"),
     case("223", P, lambda s: replace(s, target=s.student), "grad-check-credits", grad_reasons=("2",)),
     case("223", N, student(graduation_date="05152020"), "grad-check-credits", grad_reasons=("2",)),
     case("224", P, student(diploma_path=""), "blank", also={"228"}),  # and the graduate has no path
@@ -496,6 +499,10 @@ NEAR_MISSES = [
          ctx={"today": dt.date(2020, 3, 31)}),
     case("213", P, lambda s: s, "submitting-site", ctx={"submitting_sites": frozenset({"001001"})}),
     case("221", N, student(community_service="C1"), "community-service-on-non-graduate"),
+    case("205", P, student(birth_day="31"), "day-31"),
+    case("209", P, student(grade="09", grade9_entry="2019", graduation_date="", academic_endorsement="",
+                           career_endorsement="", community_service="", biliteracy_seal=""), "entry-equal-to-bssy"),
+    case("209", N, student(grade="09", grade9_entry="2019"), "entry-equal-to-bssy"),
     case("225", P, student(diploma_path="CA", career_option="R01", career_endorsement="J4"), "ca-with-j4"),
     case("234", P, student(gee_flag="A", eoc_ela="A", eoc_math="P"), "a-with-a-and-p"),
     case("314", P, transcript(3, grade_point_max="500"), "five-points-on-eligible-course"),

@@ -129,7 +129,8 @@ def test_undeclared_path_has_no_core_progress():
 def test_a_path_without_a_core_table_is_not_judged_on_core_progress():
     # C4 exists with no categories: nothing to miss.
     result = compute_progress(student("C4", grade9_entry=2012), tu_transcript() * 2, TABLES)
-    assert result.pathway.complete and result.graduation.removal_reasons == []
+    # 10 credits: short of the default 23 (reason 2), but no core to miss (no reason 3).
+    assert result.pathway.complete and result.graduation.removal_reasons == ["2"]
 
 
 # ---- graduation-date removal reasons --------------------------------------------------------

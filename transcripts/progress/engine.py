@@ -180,9 +180,11 @@ def _pathway_and_reasons(student: StudentFacts, credits: Sequence[Credit], table
     if curriculum is not None and curriculum.kind == "diploma":
         pathway = curriculum_progress(credits, prepare_curriculum(tables, path_code, student.grad_bssy))
     total_credits = counted_credits(credits, path_code)
+    # A path without a core table (no categories, no total: historical paths) keeps the guide's
+    # default credits ("23 credits"; TU 24) rather than requiring none.
     reasons = graduation_removal_reasons(
         student, total_credits, None if pathway is None else pathway.complete,
-        None if pathway is None else pathway.units_required, path=path_code)
+        pathway.units_required if pathway is not None and pathway.units_required > 0 else None, path=path_code)
     return pathway, total_credits, reasons
 
 
