@@ -8,8 +8,8 @@ class UploadForm(forms.Form):
     file = forms.FileField(help_text="A .txt batch file (020, 030 and 050 records) or a .zip of .txt files. "
                                      "Any file name is accepted.")
     mode = forms.ChoiceField(choices=Upload.MODES, widget=forms.RadioSelect, initial="validate",
-                             help_text="Validate only writes nothing. Delete all and replace also removes your "
-                                       "students of that BSSY that are not in the file.")
+                             help_text="Validate only writes nothing. Delete all and replace also removes the "
+                                       "students on file at your sites for that BSSY that are not in the file.")
 
     def __init__(self, *args, bssy_choices, **kwargs):
         super().__init__(*args, **kwargs)

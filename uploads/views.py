@@ -81,7 +81,7 @@ def replace_scope(user, bssy):
     counts = dict(Student.objects.filter(sponsor=sponsor, bssy=bssy, site__in=sites).values("site__code")
                   .annotate(n=Count("id")).values_list("site__code", "n"))
     return {"replace_sites": [(site.code, site.name, counts.get(site.code, 0)) for site in sites],
-            "replace_bssy": bssy}
+            "replace_bssy": fmt_bssy(bssy)}
 
 
 @login_required

@@ -50,7 +50,7 @@ class NewUserForm(forms.Form):
     user_id = forms.CharField(label="User ID", max_length=7, help_text="E + 6 letters or digits; E + sponsor code first.")
     group = forms.ChoiceField(label="Security group")
     sites = forms.MultipleChoiceField(required=False, widget=forms.SelectMultiple(attrs={"size": 6}),
-                                      help_text="School-level groups: at least one site.")
+                                      help_text="School-level groups: at least one site (Ctrl-click to choose several).")
     first_name = forms.CharField(max_length=150, required=False)
     last_name = forms.CharField(max_length=150, required=False)
     email = forms.EmailField(required=False)
