@@ -105,3 +105,22 @@ def test_state_id_at_several_sponsors_needs_sponsor():
         progress_json()
     assert progress_json("1000000001", "--sponsor", "036")["overall_gpa"] == 2.0
     assert progress_json("1000000001", "--sponsor", "017")["overall_gpa"] == 4.0
+
+
+def test_sts_recompute_refreshes_stale_stored_results():
+    import io
+
+    from django.core.management import call_command
+
+    from transcripts.models import StudentProgress
+    from transcripts.progress_store import recompute
+
+    from .helpers import make_student
+
+    student = make_student(courses=[("120101", "A")])
+    recompute([student.pk])
+    StudentProgress.objects.filter(student=student).update(overall_gpa="4.800")  # computed by an older rule
+    out = io.StringIO()
+    call_command("sts_recompute", "--bssy", str(student.bssy), "--sponsor", "017", stdout=out)
+    assert "1 student recomputed" in out.getvalue()
+    assert StudentProgress.objects.get(student=student).overall_gpa == 4
