@@ -37,7 +37,7 @@ class GraduateFacts:
 # Short reasons as the OTS history box and the rejections list print them.
 REMOVAL_REASON_TEXT = {"2": "fewer than the required credits", "3": "diploma path categories not met",
                        "4": "Met GEE/EOC flag is not Y", "5": "CD pathway requires career option CDV",
-                       "6": "CA graduate without the required IBC"}
+                       "6": "Jump Start graduate without a passed IBC, J1-J4 endorsement and uploaded credential"}
 
 
 def reasons_not_ready(g: GraduateFacts) -> list[str]:

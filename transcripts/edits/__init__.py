@@ -22,7 +22,8 @@ GRAD_DATE_REMOVAL_REASONS: dict[str, tuple[str, str]] = {
     "4": ("Pass GEE/EOC", "Student does not have a Y (or E, A, G) in the GEE/EOC flag."),
     "5": ("CDV", "Student on CD diploma pathway requires a CDV in career option code drop down."),
     "6": ("IBC", "CA student does not have an IBC loaded correctly into eScholar and therefore is missing the "
-                 "required IBC in STS (and a J1-J4 Career/Tech endorsement)."),
+                 "required IBC in STS (and a J1-J4 Career/Tech endorsement, and the Jumpstart credential "
+                 "uploaded to STS online)."),
 }
 
 __all__ = [
