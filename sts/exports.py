@@ -20,6 +20,7 @@ neutralised by every writer (`neutralise`).
 import copy
 import csv
 import datetime as dt
+import functools
 import html
 import itertools
 import re
@@ -270,6 +271,14 @@ def _widths(sample):
         longest = max(len(as_text(v)) for v in column)
         widths.append(min(60, max(8, longest + 2)))
     return widths
+
+
+@functools.lru_cache(maxsize=1)
+def font_config():
+    """One WeasyPrint font configuration a process: the fonts are found and loaded once, not per document."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
 
 
 PDF_ROW_LIMIT = 5000  # WeasyPrint's memory grows with the document (docs/benchmarks.md)

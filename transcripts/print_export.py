@@ -265,30 +265,71 @@ class CoreProgressReport(SelectionExporter):
         return path
 
 
-PDF_STUDENTS_PER_DOCUMENT = 25  # WeasyPrint's memory grows with the document: render in pieces, merge
+# The categories print as fixed columns in DejaVu Sans Mono, one preformatted block a student, as
+# the official transcript's course lines do: WeasyPrint spent most of a file's time laying out and
+# painting ~110 table cells a student; a line of text is one box (docs/benchmarks.md, the profile).
+CATEGORY_WIDTH = 37  # "01 " and the description; longer descriptions continue under themselves
+COURSE_NAME_WIDTH = 31
+CATEGORY_HEADER = (f"{'Category':<{CATEGORY_WIDTH}}{'Required':>9}{'Earned':>8}  Complete  "
+                   f"{'Course':<7}{'Course name':<{COURSE_NAME_WIDTH + 1}}{'Grade':<6}{'BSSY':<5}{'Units':>5}")
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    """`text` in pieces of `width` (at spaces where it can), never cut short."""
+    pieces, text = [], text or ""
+    while len(text) > width:
+        cut = text.rfind(" ", 1, width + 1)
+        cut = cut if cut > 0 else width
+        pieces.append(text[:cut])
+        text = text[cut:].lstrip()
+    return [*pieces, text]
+
+
+def category_lines(c: CategoryProgress) -> list[str]:
+    """One category in fixed columns: the first course beside it, each further course (and a long
+    description or course name) on lines of its own."""
+    left = _wrapped(f"{c.code} {c.description}", CATEGORY_WIDTH)
+    numbers = f"{c.required:>9.2f}{c.earned:>8.2f}  {'Y' if c.complete else 'N':<8}  "
+    right = []
+    for u in c.courses:
+        names = _wrapped(u.name, COURSE_NAME_WIDTH)
+        right.append(f"{u.code:<7}{names[0]:<{COURSE_NAME_WIDTH + 1}}{u.grade:<6}{u.bssy!s:<5}{u.units:>5.2f}")
+        right += [" " * 7 + more for more in names[1:]]
+    right = right or ["none"]
+    lines = []
+    for i in range(max(len(left), len(right))):
+        text = left[i] if i < len(left) else ""
+        middle = numbers if i == 0 else " " * len(numbers)
+        lines.append(f"{text:<{CATEGORY_WIDTH}}{middle}{right[i] if i < len(right) else ''}".rstrip())
+    return lines
+
+
+def categories_block(categories) -> str:
+    """The preformatted block of a student's categories (HTML), incomplete categories in bold."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    out = []
+    for c in categories:
+        text = escape("\n".join(category_lines(c)))
+        out.append(text if c.complete else f"<b>{text}</b>")
+    return mark_safe("\n".join(out))
 
 
 def write_core_progress_pdf(heading, sections, path):
-    """The file's students rendered 25 at a time (peak memory of a worker stays near 200 MB, not
-    near 400 MB for 100) and merged with pypdf."""
-    import io
-
-    from pypdf import PdfWriter
+    """One HTML document for the file's students (a file holds at most 100 of them; a document of
+    that size stays under ~200 MB: docs/benchmarks.md)."""
     from weasyprint import HTML
+
+    from sts.exports import font_config
 
     # The title in a CSS string of the page footer: anything but plain text as a CSS hex escape
     # (a search typed by the user must not close the string or the style sheet).
     css_title = "".join(c if c.isalnum() or c in " -.,'()" else f"\\{ord(c):x} " for c in heading["title"])
-    writer = PdfWriter()
-    for start in range(0, max(len(sections), 1), PDF_STUDENTS_PER_DOCUMENT):
-        html = render_to_string("reports/core_progress.html", {
-            **heading, "sections": sections[start:start + PDF_STUDENTS_PER_DOCUMENT], "css_title": css_title})
-        piece = io.BytesIO()
-        HTML(string=html, base_url=str(settings.BASE_DIR / "static")).write_pdf(piece)
-        writer.append(piece)
-    writer.add_metadata({"/Title": heading["title"]})
-    with open(path, "wb") as f:
-        writer.write(f)
+    html = render_to_string("reports/core_progress.html", {
+        **heading, "css_title": css_title, "category_header": CATEGORY_HEADER,
+        "students": [(s, categories_block(s.categories)) for s in sections]})
+    HTML(string=html).write_pdf(path, font_config=font_config())
 
 
 def write_core_progress_docx(heading, sections, path):
