@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.fields.json import KeyTransform
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils.text import slugify
@@ -68,14 +68,37 @@ def passed_ibcs():
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def awards_standing(awards) -> str:
-    """The stored awards (JSON) as one line each: see `progress.result.award_standing`."""
+# The summary reads of each stored award only what its Award Standing needs (a key path each, not
+# the awards' whole category progress): a pathway has at most MAX_AWARDS awards.
+MAX_AWARDS = max(map(len, AWARDS_FOR_PATHWAY.values()), default=0)
+AWARD_KEYS = (("code",), ("eligible",), ("gpa",), ("progress", "complete"))
+TEXT_KEYS = (("code",), ("gpa",))  # read as text: a stored GPA "2.75" must not become a float
+
+
+def award_columns() -> dict:
+    """Annotations (name: JSON key path) of every award's `AWARD_KEYS`, in that order."""
+    columns = {}
+    for i in range(MAX_AWARDS):
+        for path in AWARD_KEYS:
+            value = "progress__result"
+            for step in ("awards", str(i), *path[:-1]):
+                value = KeyTransform(step, value)
+            transform = KeyTextTransform if path in TEXT_KEYS else KeyTransform
+            columns[f"award{i}_{'_'.join(path)}"] = transform(path[-1], value)
+    return columns
+
+
+def awards_standing(values) -> str:
+    """The stored awards as one line each (see `progress.result.award_standing`), from the
+    `award_columns()` values: (code, eligible, gpa, core complete) per award, None past the last."""
     lines = []
-    for a in awards or ():
-        code, eligible = a.get("code", ""), bool(a.get("eligible"))
-        gpa = None if a.get("gpa") in (None, "") else Decimal(str(a["gpa"]))
-        lines.append(award_standing(code, award_level(code, gpa, eligible), eligible, gpa,
-                                    (a.get("progress") or {}).get("complete")))
+    for i in range(0, len(values), len(AWARD_KEYS)):
+        code, eligible, gpa, complete = values[i:i + len(AWARD_KEYS)]
+        if code is None:
+            break
+        # A JSON null read as text is SQL NULL on PostgreSQL but "null" on SQLite (`make run`).
+        eligible, gpa = bool(eligible), None if gpa in (None, "", "null") else Decimal(gpa)
+        lines.append(award_standing(code, award_level(code, gpa, eligible), eligible, gpa, complete))
     return "; ".join(lines)
 
 
@@ -95,18 +118,19 @@ class StudentSummary(SelectionExporter):
 
     def rows(self, params):
         yield self.HEADER
-        rows = self.students(params).annotate(
-            passed=passed_ibcs(), awards=KeyTransform("awards", "progress__result")).values_list(
+        columns = len(self.HEADER) - 1
+        awards = award_columns()
+        rows = self.students(params).annotate(passed=passed_ibcs(), **awards).values_list(
             "state_id", "local_id", "last_name", "first_name", "site__code", "grade", "progress__overall_gpa",
             "progress__core_gpa", "progress__tops_gpa", "diploma_path", "career_option", "fafsa", "gee_flag",
             "parental_consent", "progress__total_credits", "passed", "academic_endorsement", "career_endorsement",
-            "community_service", "biliteracy_seal", "graduation_date", "awards")
+            "community_service", "biliteracy_seal", "graduation_date", *awards)
         for row in rows.iterator(chunk_size=CHUNK):
-            row = list(row)
-            row[6:9] = [_gpa(v) for v in row[6:9]]  # Overall, core and TOPS GPA
-            row[13] = "Y" if row[13] else "N"  # parental consent
-            row[-1] = awards_standing(row[-1])
-            yield row
+            out = list(row[:columns])
+            out[6:9] = [_gpa(v) for v in out[6:9]]  # Overall, core and TOPS GPA
+            out[13] = "Y" if out[13] else "N"  # parental consent
+            out.append(awards_standing(row[columns:]))
+            yield out
 
     def render(self, fmt, params, path, progress=None):
         if fmt != "xlsx":
