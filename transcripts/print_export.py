@@ -20,7 +20,7 @@ from django.utils.text import slugify
 
 from core_tables.models import Curriculum
 from core_tables.periods import fmt_bssy
-from sts.exports import Exporter, register
+from sts.exports import Exporter, register, wrapped
 
 from .models import Ibc, Student
 from .progress.engine import AWARDS_FOR_PATHWAY
@@ -298,25 +298,14 @@ CATEGORY_HEADER = (f"{'Category':<{CATEGORY_WIDTH}}{'Required':>9}{'Earned':>8} 
                    f"{'Course':<7}{'Course name':<{COURSE_NAME_WIDTH + 1}}{'Grade':<6}{'BSSY':<5}{'Units':>5}")
 
 
-def _wrapped(text: str, width: int) -> list[str]:
-    """`text` in pieces of `width` (at spaces where it can), never cut short."""
-    pieces, text = [], text or ""
-    while len(text) > width:
-        cut = text.rfind(" ", 1, width + 1)
-        cut = cut if cut > 0 else width
-        pieces.append(text[:cut])
-        text = text[cut:].lstrip()
-    return [*pieces, text]
-
-
 def category_lines(c: CategoryProgress) -> list[str]:
     """One category in fixed columns: the first course beside it, each further course (and a long
     description or course name) on lines of its own."""
-    left = _wrapped(f"{c.code} {c.description}", CATEGORY_WIDTH)
+    left = wrapped(f"{c.code} {c.description}", CATEGORY_WIDTH)
     numbers = f"{c.required:>9.2f}{c.earned:>8.2f}  {'Y' if c.complete else 'N':<8}  "
     right = []
     for u in c.courses:
-        names = _wrapped(u.name, COURSE_NAME_WIDTH)
+        names = wrapped(u.name, COURSE_NAME_WIDTH)
         right.append(f"{u.code:<7}{names[0]:<{COURSE_NAME_WIDTH + 1}}{u.grade:<6}{u.bssy!s:<5}{u.units:>5.2f}")
         right += [" " * 7 + more for more in names[1:]]
     right = right or ["none"]
