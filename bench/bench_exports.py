@@ -120,7 +120,7 @@ def main():
     lines, baseline = [], None
     for m in measures:
         line, start_mb = MEASURES[m](db_url, work)
-        lines.append(line)
+        lines.extend(line if isinstance(line, list) else [line])
         baseline = baseline or start_mb
 
     print(f"{args.students:,} students ({records:,} records) generated and loaded in {setup_s:.0f} s; "
@@ -264,6 +264,15 @@ def measure_cpr_docx(db_url, work):
             ""), rs[0]["start_mb"]
 
 
+def measure_list_pdfs(db_url, work):
+    """The table PDFs of a whole site (listings in fixed columns): Print to PDF and STSQ11."""
+    lines = []
+    for name, label in (("student_list", "Print to PDF (Student List)"), ("stsq11", "STSQ11 Overall GPA Report PDF")):
+        _wall, (r,) = run_children(db_url, name, "pdf", SITE_PARAMS, work / f"{name}.pdf")
+        lines.append((f"{label}, 3,000 students, 1 process", r["seconds"], r["rss_mb"], ""))
+    return lines, r["start_mb"]
+
+
 def measure_extract(db_url, work):
     _wall, (r,) = run_children(db_url, "extract_all", "txt", {"sponsor": "017", "bssy": "2025"}, work / "all.txt")
     written = sum(1 for _ in open(work / "all.txt", "rb"))
@@ -272,6 +281,7 @@ def measure_extract(db_url, work):
 
 MEASURES = {"summary": measure_summary, "core_progress_pdf": measure_cpr_pdf,
             "core_progress_pdf_celery": measure_cpr_pdf_celery, "core_progress_docx": measure_cpr_docx,
+            "list_pdfs": measure_list_pdfs,
             "extract_all": measure_extract}
 
 
