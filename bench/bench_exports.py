@@ -131,8 +131,9 @@ def main():
         print(f"| {what} | {seconds:.1f} | {rss:.0f} MB | {target} |")
     print(f"\nA worker process holds {baseline:.0f} MB before any export (Django and the apps); "
           "the peak RSS above includes it.")
-    print(f"\nLoad average (1 min) {load_before:.1f} before, {os.getloadavg()[0]:.1f} after the exports "
-          f"(5 min: {os.getloadavg()[1]:.1f}) on {os.cpu_count()} cores; files in {work}.")
+    print(f"\nLoad average (1 min) {load_before:.1f} before the set-up, {os.getloadavg()[0]:.1f} after the exports "
+          f"(5 min: {os.getloadavg()[1]:.1f}) on {os.cpu_count()} cores.")
+    print(f"files in {work}", file=sys.stderr)
     from django.db import connections
     connections.close_all()
     if not args.keep:
