@@ -344,12 +344,19 @@ def _column_widths(sample, chars):
 
 
 def _row_lines(values, widths, right):
-    """A row's lines: each value in its column, long ones continued on the lines below."""
+    """A row's lines: each value in its column (`right`: right-aligned), long ones continued on
+    the lines below."""
     cells = [wrapped(v, w) for v, w in zip(values, widths)]
-    gap = " " * PDF_GAP
-    return [gap.join((piece[n] if n < len(piece) else "").rjust(w) if r else
-                     (piece[n] if n < len(piece) else "").ljust(w) for piece, w, r in zip(cells, widths, right)).rstrip()
-            for n in range(max(len(c) for c in cells))]
+    lines = []
+    for n in range(max((len(c) for c in cells), default=1)):
+        pieces = [c[n] if n < len(c) else "" for c in cells]
+        lines.append((" " * PDF_GAP).join(p.rjust(w) if r else p.ljust(w)
+                                          for p, w, r in zip(pieces, widths, right)).rstrip())
+    return lines
+
+
+def _is_number(value):
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 
 
 def write_pdf(title, rows, path, record_columns=()):
@@ -370,9 +377,10 @@ def write_pdf(title, rows, path, record_columns=()):
     # Too many columns for the line even at their narrowest: a smaller font (all of them shown).
     font = f" style='font-size: {PDF_TEXT_PT / (line_chars * MONO_ADVANCE):.2f}pt'" if line_chars > chars else ""
     # A column of numbers (in the first rows) is right-aligned, its heading too.
-    right = [all(isinstance(v, (int, float, Decimal)) and not isinstance(v, bool)
-                 for v in (r[j] if j < len(r) else None for r in sample) if v is not None)
-             and any(j < len(r) and r[j] is not None for r in sample) for j in shown]
+    right = []
+    for j in shown:
+        column = [r[j] for r in sample if j < len(r) and r[j] is not None]
+        right.append(bool(column) and all(_is_number(v) for v in column))
     head = "\n".join(_row_lines(texts[0], widths, right))
     head_lines = head.count("\n") + 1
 

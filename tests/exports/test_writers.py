@@ -139,3 +139,13 @@ def test_pdf_listing_stops_at_the_row_limit_and_says_so(tmp_path, monkeypatch):
     text = [w[0] for w in _words(path)]
     assert "row9" in text and "row10" not in text
     assert " ".join(text).find("3 more rows are not printed") > 0
+
+
+@pytest.mark.parametrize("rows", [[], [["Name", "Note"]], [["Input record"], ["STS020 2025"]]])
+def test_pdf_listing_of_nothing_or_only_a_record_column(tmp_path, rows):
+    import subprocess
+
+    path = tmp_path / "empty.pdf"
+    write_pdf("Nothing here", iter(rows), path, record_columns=("Input record",))
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout
+    assert "Nothing here" in text and all(str(v) in text for row in rows[1:] for v in row)
