@@ -30,7 +30,6 @@ from transcripts.queries import filter_student_list
 from transcripts.reports import _bssy, _site  # the site reports' parameter checks
 
 from . import pdf
-from .merge import StreamingMerger
 from .models import OfficialTranscript, OtsEntry
 from .queries import SEARCH_FIELDS, search_transcripts
 from .storage import file_of
@@ -73,6 +72,8 @@ def _merge(path, title, sources, total, progress):
     if progress:
         progress(0, total)
     with open(path, "wb") as out:
+        from .merge import StreamingMerger  # pypdf (~28 MB) only where a merged PDF is written
+
         merger = StreamingMerger(out, title)
         for source in sources:
             merger.append(source)

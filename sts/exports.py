@@ -20,6 +20,7 @@ neutralised by every writer (`neutralise`).
 import copy
 import csv
 import datetime as dt
+import functools
 import html
 import itertools
 import re
@@ -272,44 +273,140 @@ def _widths(sample):
     return widths
 
 
-PDF_ROW_LIMIT = 5000  # WeasyPrint's memory grows with the document (docs/benchmarks.md)
+@functools.lru_cache(maxsize=1)
+def font_config():
+    """One WeasyPrint font configuration a process: the fonts are found and loaded once, not per document."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+PDF_ROW_LIMIT = 5000  # past this, the PDF says to download the CSV or Excel file
+# Table PDFs are listings in fixed columns of DejaVu Sans Mono, one line of text a row (and a
+# line a continued value), never a table of cells: WeasyPrint's time and memory grow with its
+# boxes, and a 9-column table of 3,000 rows took 16 s and 590 MB (docs/benchmarks.md).
+PDF_FONT_PT = 7.0
+PDF_LINE_PT = 9.1  # line height: 1.3 x the font
+PDF_TEXT_PT = 735  # the line of a landscape letter page with 1 cm margins
+PDF_LINES_PER_PAGE = 52  # of 61 lines a page: room for the title on the first page
+PDF_MAX_COLUMN = 40  # a longer value continues on the next line, under itself
+PDF_GAP = 2
+MONO_ADVANCE = 0.602  # DejaVu Sans Mono's advance width, in ems
 PDF_CSS = ("@page { size: letter landscape; margin: 1cm; @bottom-right { content: counter(page) ' / ' counter(pages); "
-           "font-size: 8pt } } body { font-family: DejaVu Sans, sans-serif; font-size: 7.5pt } "
-           "h1 { font-size: 12pt } table { border-collapse: collapse; width: 100% } "
-           "th, td { border: 0.5pt solid #999; padding: 1pt 3pt; text-align: left; vertical-align: top } "
-           "thead { display: table-header-group } th { background: #e9ecef } "
-           # 200 columns of DejaVu Sans Mono at 5.9pt fit the 9-inch line of a landscape page.
-           "td.record { font-family: DejaVu Sans Mono, monospace; font-size: 5.9pt; white-space: pre; "
-           "border-top: none; padding: 0 3pt 2pt 3pt } tr.has-record td { border-bottom: none }")
+           "font-family: DejaVu Sans, sans-serif; font-size: 8pt } } "
+           "body { margin: 0; font-family: DejaVu Sans, sans-serif; font-size: 7.5pt } h1 { font-size: 12pt } "
+           f"pre {{ font-family: DejaVu Sans Mono, monospace; font-size: {PDF_FONT_PT}pt; line-height: {PDF_LINE_PT}pt; "
+           "margin: 0 } pre.head { font-weight: bold; background: #e9ecef; border-bottom: 0.5pt solid #999 } "
+           ".next { break-before: page } "
+           # 200 columns at 5.9pt fit the line of a landscape page.
+           ".record { font-size: 5.9pt }")
+
+
+def wrapped(text: str, width: int) -> list[str]:
+    """`text` in pieces of at most `width` characters, cut at spaces where it can; nothing lost."""
+    pieces, text = [], text or ""
+    while len(text) > width:
+        cut = text.rfind(" ", 1, width + 1)
+        cut = cut if cut > 0 else width
+        pieces.append(text[:cut])
+        text = text[cut:].lstrip()
+    return [*pieces, text]
+
+
+def _one_line(value) -> str:
+    return " ".join(as_text(value).split())  # tabs and line breaks would break the columns
+
+
+def _column_widths(sample, chars):
+    """Widths (characters) from the header and the first rows. Until the line fits `chars`:
+    headings wrap onto more lines (down to their longest word or the values' width), then long
+    values continue on more lines (down to 12 characters), widest first. Room left over goes to
+    values longer than PDF_MAX_COLUMN."""
+    full = [max((len(v) for v in column[1:]), default=0) for column in zip(*sample)]
+    values = [min(PDF_MAX_COLUMN, v) for v in full]
+    words = [max([len(w) for w in h.split()] or [1]) for h in sample[0]]
+    widths = [max(v, len(h)) for v, h in zip(values, sample[0])]
+
+    def room():
+        return chars - sum(widths) - PDF_GAP * (len(widths) - 1)
+    for floors in ([max(v, w) for v, w in zip(values, words)], [max(w, min(v, 12)) for v, w in zip(values, words)]):
+        while room() < 0:
+            widest = max(range(len(widths)), key=lambda i: widths[i] - floors[i])
+            if widths[widest] <= floors[widest]:
+                break
+            widths[widest] -= 1
+    while room() > 0:
+        short = max(range(len(widths)), key=lambda i: full[i] - widths[i])
+        if full[short] <= widths[short]:
+            break
+        widths[short] += 1
+    return widths
+
+
+def _row_lines(values, widths, right):
+    """A row's lines: each value in its column (`right`: right-aligned), long ones continued on
+    the lines below."""
+    cells = [wrapped(v, w) for v, w in zip(values, widths)]
+    lines = []
+    for n in range(max((len(c) for c in cells), default=1)):
+        pieces = [c[n] if n < len(c) else "" for c in cells]
+        lines.append((" " * PDF_GAP).join(p.rjust(w) if r else p.ljust(w)
+                                          for p, w, r in zip(pieces, widths, right)).rstrip())
+    return lines
+
+
+def _is_number(value):
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 
 
 def write_pdf(title, rows, path, record_columns=()):
-    """A paginated table (header repeated on every page). `record_columns` (header names) are
-    printed as a full-width monospace line under each row, spaces kept."""
+    """A paginated listing in fixed columns, the header repeated on every page; numbers right-
+    aligned. `record_columns` (header names) print as a full-width line under each row, spaces kept."""
     from weasyprint import HTML
 
-    parts = [f"<h1>{html.escape(title)}</h1><table><thead>"]
-    extra, records = 0, []
-    for i, row in enumerate(rows):
-        if i == 0:
-            records = [j for j, h in enumerate(row) if h in record_columns]
-            shown_columns = len(row) - len(records)
-            parts.append("<tr>" + "".join(f"<th>{html.escape(as_text(v))}</th>" for j, v in enumerate(row)
-                                          if j not in records) + "</tr></thead><tbody>")
-            continue
+    rows = iter(rows)
+    header = list(next(rows, None) or [])
+    records = [j for j, h in enumerate(header) if h in record_columns]
+    shown = [j for j in range(len(header)) if j not in records]
+    sample = list(itertools.islice(rows, 200))
+    chars = int(PDF_TEXT_PT / (PDF_FONT_PT * MONO_ADVANCE))
+    texts = [[_one_line(header[j]) for j in shown]] + [[_one_line(r[j] if j < len(r) else None) for j in shown]
+                                                       for r in sample]
+    widths = _column_widths(texts, chars) if shown else []
+    line_chars = sum(widths) + PDF_GAP * max(len(widths) - 1, 0)
+    # Too many columns for the line even at their narrowest: a smaller font (all of them shown).
+    font = f" style='font-size: {PDF_TEXT_PT / (line_chars * MONO_ADVANCE):.2f}pt'" if line_chars > chars else ""
+    # A column of numbers (in the first rows) is right-aligned, its heading too.
+    right = []
+    for j in shown:
+        column = [r[j] for r in sample if j < len(r) and r[j] is not None]
+        right.append(bool(column) and all(_is_number(v) for v in column))
+    head = "\n".join(_row_lines(texts[0], widths, right))
+    head_lines = head.count("\n") + 1
+
+    pages, page, used, extra = [], [], head_lines, 0
+    for i, row in enumerate(itertools.chain(sample, rows), start=1):
         if i > PDF_ROW_LIMIT:
             extra += 1
             continue
-        cells = "".join(f"<td>{html.escape(as_text(v))}</td>" for j, v in enumerate(row) if j not in records)
-        lines = [as_text(row[j]) for j in records if j < len(row) and row[j] not in (None, "")]
-        parts.append(f"<tr{' class=has-record' if lines else ''}>{cells}</tr>")
-        parts.extend(f"<tr><td class='record' colspan='{shown_columns}'>{html.escape(line)}</td></tr>"
-                     for line in lines)
-    parts.append("</tbody></table>")
+        lines = [html.escape(line) for line in _row_lines(
+            [_one_line(row[j] if j < len(row) else None) for j in shown], widths, right)]
+        lines += [f"<span class='record'>{html.escape(as_text(row[j]))}</span>" for j in records
+                  if j < len(row) and row[j] not in (None, "")]
+        if page and used + len(lines) > PDF_LINES_PER_PAGE:
+            pages.append(page)
+            page, used = [], head_lines
+        page.extend(lines)
+        used += len(lines)
+    pages.append(page)
+    body = [f"<h1>{html.escape(title)}</h1>"]
+    for n, lines in enumerate(pages):
+        body.append(f"<div{' class=next' if n else ''}><pre class='head'{font}>{html.escape(head)}</pre>"
+                    f"<pre{font}>{chr(10).join(lines)}</pre></div>")
     if extra:
-        parts.append(f"<p>{extra:,} more rows are not printed: download the CSV or Excel file for all rows.</p>")
-    HTML(string=f"<html><head><meta charset='utf-8'><style>{PDF_CSS}</style></head><body>{''.join(parts)}</body></html>"
-         ).write_pdf(path)
+        body.append(f"<p>{extra:,} more rows are not printed: download the CSV or Excel file for all rows.</p>")
+    HTML(string=f"<html><head><meta charset='utf-8'><title>{html.escape(title)}</title><style>{PDF_CSS}</style>"
+                f"</head><body>{''.join(body)}</body></html>").write_pdf(path, font_config=font_config())
 
 
 def write_docx(title, rows, path):

@@ -13,14 +13,14 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.fields.json import KeyTransform
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
 from core_tables.models import Curriculum
 from core_tables.periods import fmt_bssy
-from sts.exports import Exporter, register
+from sts.exports import Exporter, register, wrapped
 
 from .models import Ibc, Student
 from .progress.engine import AWARDS_FOR_PATHWAY
@@ -68,14 +68,37 @@ def passed_ibcs():
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def awards_standing(awards) -> str:
-    """The stored awards (JSON) as one line each: see `progress.result.award_standing`."""
+# The summary reads of each stored award only what its Award Standing needs (a key path each, not
+# the awards' whole category progress): a pathway has at most MAX_AWARDS awards.
+MAX_AWARDS = max(map(len, AWARDS_FOR_PATHWAY.values()), default=0)
+AWARD_KEYS = (("code",), ("eligible",), ("gpa",), ("progress", "complete"))
+TEXT_KEYS = (("code",), ("gpa",))  # read as text: a stored GPA "2.75" must not become a float
+
+
+def award_columns() -> dict:
+    """Annotations (name: JSON key path) of every award's `AWARD_KEYS`, in that order."""
+    columns = {}
+    for i in range(MAX_AWARDS):
+        for path in AWARD_KEYS:
+            value = "progress__result"
+            for step in ("awards", str(i), *path[:-1]):
+                value = KeyTransform(step, value)
+            transform = KeyTextTransform if path in TEXT_KEYS else KeyTransform
+            columns[f"award{i}_{'_'.join(path)}"] = transform(path[-1], value)
+    return columns
+
+
+def awards_standing(values) -> str:
+    """The stored awards as one line each (see `progress.result.award_standing`), from the
+    `award_columns()` values: (code, eligible, gpa, core complete) per award, None past the last."""
     lines = []
-    for a in awards or ():
-        code, eligible = a.get("code", ""), bool(a.get("eligible"))
-        gpa = None if a.get("gpa") in (None, "") else Decimal(str(a["gpa"]))
-        lines.append(award_standing(code, award_level(code, gpa, eligible), eligible, gpa,
-                                    (a.get("progress") or {}).get("complete")))
+    for i in range(0, len(values), len(AWARD_KEYS)):
+        code, eligible, gpa, complete = values[i:i + len(AWARD_KEYS)]
+        if code is None:
+            break
+        # A JSON null read as text is SQL NULL on PostgreSQL but "null" on SQLite (`make run`).
+        eligible, gpa = bool(eligible), None if gpa in (None, "", "null") else Decimal(gpa)
+        lines.append(award_standing(code, award_level(code, gpa, eligible), eligible, gpa, complete))
     return "; ".join(lines)
 
 
@@ -95,18 +118,19 @@ class StudentSummary(SelectionExporter):
 
     def rows(self, params):
         yield self.HEADER
-        rows = self.students(params).annotate(
-            passed=passed_ibcs(), awards=KeyTransform("awards", "progress__result")).values_list(
+        columns = len(self.HEADER) - 1
+        awards = award_columns()
+        rows = self.students(params).annotate(passed=passed_ibcs(), **awards).values_list(
             "state_id", "local_id", "last_name", "first_name", "site__code", "grade", "progress__overall_gpa",
             "progress__core_gpa", "progress__tops_gpa", "diploma_path", "career_option", "fafsa", "gee_flag",
             "parental_consent", "progress__total_credits", "passed", "academic_endorsement", "career_endorsement",
-            "community_service", "biliteracy_seal", "graduation_date", "awards")
+            "community_service", "biliteracy_seal", "graduation_date", *awards)
         for row in rows.iterator(chunk_size=CHUNK):
-            row = list(row)
-            row[6:9] = [_gpa(v) for v in row[6:9]]  # Overall, core and TOPS GPA
-            row[13] = "Y" if row[13] else "N"  # parental consent
-            row[-1] = awards_standing(row[-1])
-            yield row
+            out = list(row[:columns])
+            out[6:9] = [_gpa(v) for v in out[6:9]]  # Overall, core and TOPS GPA
+            out[13] = "Y" if out[13] else "N"  # parental consent
+            out.append(awards_standing(row[columns:]))
+            yield out
 
     def render(self, fmt, params, path, progress=None):
         if fmt != "xlsx":
@@ -265,30 +289,60 @@ class CoreProgressReport(SelectionExporter):
         return path
 
 
-PDF_STUDENTS_PER_DOCUMENT = 25  # WeasyPrint's memory grows with the document: render in pieces, merge
+# The categories print as fixed columns in DejaVu Sans Mono, one preformatted block a student, as
+# the official transcript's course lines do: WeasyPrint spent most of a file's time laying out and
+# painting ~110 table cells a student; a line of text is one box (docs/benchmarks.md, the profile).
+CATEGORY_WIDTH = 37  # "01 " and the description; longer descriptions continue under themselves
+COURSE_NAME_WIDTH = 31
+CATEGORY_HEADER = (f"{'Category':<{CATEGORY_WIDTH}}{'Required':>9}{'Earned':>8}  Complete  "
+                   f"{'Course':<7}{'Course name':<{COURSE_NAME_WIDTH + 1}}{'Grade':<6}{'BSSY':<5}{'Units':>5}")
+
+
+def category_lines(c: CategoryProgress) -> list[str]:
+    """One category in fixed columns: the first course beside it, each further course (and a long
+    description or course name) on lines of its own."""
+    left = wrapped(f"{c.code} {c.description}", CATEGORY_WIDTH)
+    numbers = f"{c.required:>9.2f}{c.earned:>8.2f}  {'Y' if c.complete else 'N':<8}  "
+    right = []
+    for u in c.courses:
+        names = wrapped(u.name, COURSE_NAME_WIDTH)
+        right.append(f"{u.code:<7}{names[0]:<{COURSE_NAME_WIDTH + 1}}{u.grade:<6}{u.bssy!s:<5}{u.units:>5.2f}")
+        right += [" " * 7 + more for more in names[1:]]
+    right = right or ["none"]
+    lines = []
+    for i in range(max(len(left), len(right))):
+        text = left[i] if i < len(left) else ""
+        middle = numbers if i == 0 else " " * len(numbers)
+        lines.append(f"{text:<{CATEGORY_WIDTH}}{middle}{right[i] if i < len(right) else ''}".rstrip())
+    return lines
+
+
+def categories_block(categories) -> str:
+    """The preformatted block of a student's categories (HTML), incomplete categories in bold."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    out = []
+    for c in categories:
+        text = escape("\n".join(category_lines(c)))
+        out.append(text if c.complete else f"<b>{text}</b>")
+    return mark_safe("\n".join(out))
 
 
 def write_core_progress_pdf(heading, sections, path):
-    """The file's students rendered 25 at a time (peak memory of a worker stays near 200 MB, not
-    near 400 MB for 100) and merged with pypdf."""
-    import io
-
-    from pypdf import PdfWriter
+    """One HTML document for the file's students (a file holds at most 100 of them; a document of
+    that size stays under ~200 MB: docs/benchmarks.md)."""
     from weasyprint import HTML
+
+    from sts.exports import font_config
 
     # The title in a CSS string of the page footer: anything but plain text as a CSS hex escape
     # (a search typed by the user must not close the string or the style sheet).
     css_title = "".join(c if c.isalnum() or c in " -.,'()" else f"\\{ord(c):x} " for c in heading["title"])
-    writer = PdfWriter()
-    for start in range(0, max(len(sections), 1), PDF_STUDENTS_PER_DOCUMENT):
-        html = render_to_string("reports/core_progress.html", {
-            **heading, "sections": sections[start:start + PDF_STUDENTS_PER_DOCUMENT], "css_title": css_title})
-        piece = io.BytesIO()
-        HTML(string=html, base_url=str(settings.BASE_DIR / "static")).write_pdf(piece)
-        writer.append(piece)
-    writer.add_metadata({"/Title": heading["title"]})
-    with open(path, "wb") as f:
-        writer.write(f)
+    html = render_to_string("reports/core_progress.html", {
+        **heading, "css_title": css_title, "category_header": CATEGORY_HEADER,
+        "students": [(s, categories_block(s.categories)) for s in sections]})
+    HTML(string=html).write_pdf(path, font_config=font_config())
 
 
 def write_core_progress_docx(heading, sections, path):

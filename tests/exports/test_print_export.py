@@ -58,6 +58,31 @@ def test_summary_xlsx_one_row_a_student_numbers_as_numbers(loaded_017, tmp_path)
     assert any(s.startswith(("TC ", "TJ ")) for s in standings if s)
 
 
+def test_summary_award_standing_reads_the_stored_awards(loaded_017, tmp_path):
+    """The summary reads only a few keys of each stored award: its Award Standing is what the whole
+    stored result gives, for every student (an award without a GPA and a student without awards too)."""
+    from transcripts.progress.result import StudentProgress as ProgressResult
+    from transcripts.progress.result import award_standing
+
+    students = list(Student.objects.filter(site__code="017001", bssy=BSSY).select_related("progress"))
+    no_gpa = students[0].progress
+    no_gpa.result["awards"][0]["gpa"] = None
+    no_gpa.save()
+    no_awards = next(s for s in students[1:] if s.progress.result["awards"]).progress
+    no_awards.result["awards"] = []
+    no_awards.save()
+    path = render("summary", {"site": "017001", "bssy": BSSY}, tmp_path, "xlsx")
+    rows = list(load_workbook(path).active.iter_rows(values_only=True))
+    shown = {r[0]: r[-1] or "" for r in rows[1:]}
+    for s in Student.objects.filter(site__code="017001", bssy=BSSY).select_related("progress"):
+        awards = ProgressResult.from_dict(s.progress.result).awards
+        assert shown[s.state_id] == "; ".join(
+            award_standing(a.code, a.level, a.eligible, a.gpa, a.progress.complete) for a in awards), s.state_id
+    assert shown[no_awards.student.state_id] == ""
+    assert shown[no_gpa.student.state_id].endswith("core not met")
+    assert any("eligible" in text for text in shown.values())  # not only one kind of standing
+
+
 def test_summary_follows_the_list_grade_and_search(loaded_017, tmp_path):
     student = Student.objects.filter(site__code="017001", bssy=BSSY).order_by("state_id").first()
     path = render("summary", {"site": "017001", "bssy": BSSY, "q": student.state_id}, tmp_path, "xlsx")

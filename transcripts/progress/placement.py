@@ -33,8 +33,8 @@ from collections import Counter, defaultdict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
+# numpy and scipy (~75 MB resident) are imported by the two solvers only, when a student has
+# options to place: a worker that only exports or uploads never loads them.
 
 UNIT_VALUE = 1000.0  # worth of one unit completed; larger than any GPA difference a unit makes
 FORBIDDEN = -1e9
@@ -155,6 +155,9 @@ def _assignment(category_pieces: Sequence[int], options: Sequence[Option],
     if not members:
         return {}
 
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+
     n_rows, n_categories = len(members), len(category_pieces)
     by_category = np.full((n_rows, n_categories), FORBIDDEN)
     row_index = [row for row, categories in enumerate(allowed) for _ in categories]
@@ -180,6 +183,9 @@ def _integer_program(category_pieces: Sequence[int], options: Sequence[Option],
     Per option: x (credit placed here), a (whole units counted), e (a half of one of those
     units counted as a category's last half unit), h (the credit's odd half counted).
     Per group: y (pairs of halves), r (a lone half as the category's last half unit)."""
+    import numpy as np
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
     cost: list[float] = []
     upper: list[float] = []
     rows: list[tuple[dict[int, float], float, float]] = []
