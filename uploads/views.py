@@ -16,12 +16,14 @@ from core_tables.periods import fmt_bssy
 from sts.accounts import permissions
 from sts.accounts.permissions import Action, PeriodClosed
 from sts.export_views import start_export
+from sts.lists import DESC, Column, Listing
 from transcripts.deleted import RestoreRefused
 
 from .deletions import deleted_by, may_undo, undo_deletions, undo_refusal
 from .files import FileRejected, check_name, declared_sponsor
 from .forms import UploadForm
 from .handlers import too_large_message
+from .models import Upload
 from .queries import may_download_original, row_sites, uploads_visible_to, visible_errors
 from .storage import store_upload
 from .tasks import read_progress, reap_stale_uploads
@@ -165,15 +167,33 @@ def record(request, pk, error_pk):
     return render(request, "uploads/_record.html", {"error": error, "parts": parts})
 
 
+HISTORY_COLUMNS = [
+    Column("pk", "#", ("pk",), first=DESC), Column("created", "Date/time", ("created_at",), first=DESC),
+    Column("user", "User", ("user__username",)), Column("sponsor", "Sponsor", ("sponsor__code",)),
+    Column("bssy", "BSSY", ("bssy",), first=DESC), Column("file", "File", ("original_name",)),
+    Column("size", "Size", ("size",), first=DESC, numeric=True), Column("mode", "Mode", ("mode",)),
+    Column("status", "Status", ("status",)), Column("020", "020 loaded/err", numeric=True),
+    Column("030", "030 loaded/err", numeric=True), Column("050", "050 loaded/err", numeric=True), Column("report", ""),
+]
+
+
 @login_required
 def history(request):
-    """View Uploads: every upload the user may see."""
+    """View Uploads: every upload the user may see, newest first; by status and file name."""
     permissions.require(request.user, Action.UPLOAD)
     reap_stale_uploads()
-    page = Paginator(uploads_visible_to(request.user), 50).get_page(request.GET.get("page"))
+    uploads = uploads_visible_to(request.user)
+    status, q = request.GET.get("status", ""), request.GET.get("q", "").strip()
+    if status in dict(Upload.STATUSES):
+        uploads = uploads.filter(status=status)
+    if q:
+        uploads = uploads.filter(original_name__istartswith=q)
+    listing = Listing(request, HISTORY_COLUMNS, default="created", noun="uploads")
+    page = listing.paginate(listing.order(uploads))
     for job in page:
         job.may_download = may_download_original(request.user, job)
-    return render(request, "uploads/history.html", {"page": page})
+    return render(request, "uploads/history.html", {"page": page, "listing": listing, "status": status, "q": q,
+                                                    "statuses": Upload.STATUSES})
 
 
 @login_required

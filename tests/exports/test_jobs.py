@@ -170,7 +170,7 @@ def test_report_pages_sort_both_ways_page_and_run_sponsor_wide(loaded_017, clien
 
     def gpas(html):
         body = html.split("<tbody>")[1]
-        return [_re.findall(r"<td>([^<]*)</td>", row)[5] for row in body.split("<tr>")[1:]]
+        return [_re.findall(r"<td[^>]*>([^<]*)</td>", row)[5] for row in body.split("<tr>")[1:]]
     up = [g for g in gpas(client.get(url, {"sort": 5, "dir": "asc"}).content.decode()) if g]
     down = [g for g in gpas(client.get(url, {"sort": 5, "dir": "desc"}).content.decode()) if g]
     assert up == sorted(up, key=float) and down == sorted(down, key=float, reverse=True) and up != down
