@@ -49,6 +49,13 @@ class Header:
         return f"Sort by {self.column.label.lower()}, {'descending' if going == DESC else 'ascending'}"
 
 
+def ordering(fields, descending=False) -> list:
+    """order_by() arguments: the first field either way (empty values last), the others breaking
+    ties in ascending order, then the primary key."""
+    first, *ties = fields
+    return [F(first).desc(nulls_last=True) if descending else F(first).asc(nulls_last=True), *ties, "pk"]
+
+
 def row_columns(header, numeric=()) -> list[Column]:
     """Columns of a report's header row: each sorts on its cell."""
     return [Column(str(i), str(h), index=i, numeric=i in numeric) for i, h in enumerate(header)]
@@ -107,8 +114,7 @@ class Listing:
         column = self.by_key.get(self.sort)
         if column is None or not column.order:
             return queryset
-        fields = [F(f).desc(nulls_last=True) if self.descending else F(f).asc(nulls_last=True) for f in column.order]
-        return queryset.order_by(*fields, "pk")
+        return queryset.order_by(*ordering(column.order, self.descending))
 
     def order_rows(self, rows):
         column = self.by_key.get(self.sort)

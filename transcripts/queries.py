@@ -2,11 +2,12 @@
 from dataclasses import dataclass
 
 from django.core.exceptions import BadRequest
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 
 from core_tables.codelists import GRADE_PLACEMENT
 from core_tables.models import Site, Sponsor
 from sts.accounts.permissions import Action, require, scope_students, sites_for
+from sts.lists import ordering
 
 from .models import Student
 
@@ -48,8 +49,7 @@ def ordered_students(students, sort: str):
     fields = SORTS.get(key, SORTS["name"])
     if key == "ibcs":
         students = with_passed_ibcs(students)
-    return students.order_by(*(F(f).desc(nulls_last=True) if descending else F(f).asc(nulls_last=True)
-                               for f in fields), "pk")
+    return students.order_by(*ordering(fields, descending))
 
 
 def search_filter(q: str) -> Q:

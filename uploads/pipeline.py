@@ -21,7 +21,7 @@ from core_tables.periods import period_status
 from core_tables.snapshot import build_snapshot
 from sts.accounts import permissions
 from sts.accounts.permissions import Action
-from transcripts.edits import CATALOG, GRAD_DATE_REMOVAL_REASONS, Finding
+from transcripts.edits import CATALOG, GRAD_DATE_REMOVAL_REASONS, REJECT, Finding
 from transcripts.models import Student
 from transcripts.progress_store import credentialed, graduation_checker
 from transcripts.graduates import overridden_dates
@@ -73,7 +73,9 @@ class Run:
     errors: list = field(default_factory=list)  # dicts for UploadError / JSON
     error_count: int = 0
     grad_date_removed: list = field(default_factory=list)
-    counts: dict = field(default_factory=lambda: {f"{k}_{t}": 0 for k in ("loaded", "error") for t in ("020", "030", "050")})
+    # Records by type: loaded, of rejected students ("error", not loaded), with an error of their own.
+    counts: dict = field(default_factory=lambda: {f"{k}_{t}": 0 for k in ("loaded", "error", "flagged")
+                                                  for t in ("020", "030", "050")})
     error_counts: dict = field(default_factory=dict)
     sponsor: str | None = None
     bssy: int | None = None
@@ -222,7 +224,10 @@ def _process(run, scans, sponsor, *, mode, today, user, progress, source, upload
     SponsorYearLock.objects.select_for_update().filter(pk=lock.pk).get()
     _before_writing(upload, sponsor, run.bssy)
     snapshot = build_snapshot(sponsor.code)
-    site_on_file = dict(Student.objects.filter(sponsor=sponsor, bssy=run.bssy).values_list("state_id", "site__code"))
+    site_on_file, name_on_file = {}, {}
+    for sid, site, last, first in Student.objects.filter(sponsor=sponsor, bssy=run.bssy).values_list(
+            "state_id", "site__code", "last_name", "first_name").iterator(chunk_size=5000):
+        site_on_file[sid], name_on_file[sid] = site, _student_name(last, first)
     on_file = frozenset(site_on_file)
     submitting = submitting_sites(user, sponsor.code)
     # A school-level user's file may not replace a student the LEA has at another site.
@@ -247,7 +252,10 @@ def _process(run, scans, sponsor, *, mode, today, user, progress, source, upload
             records_done += n_records
             # The student's site, by which error rows are shown to school-level users.
             site = outcome.student.site.strip() if outcome.student else site_on_file.get(outcome.state_id, "")
-            _record_findings(run, outcome, site)
+            # The name shown beside the State ID in the error report: the file's 020, else on file.
+            name = (_student_name(outcome.student.last_name, outcome.student.first_name) if outcome.student
+                    else name_on_file.get(outcome.state_id, ""))
+            _record_findings(run, outcome, site, name)
             if outcome.rejected:
                 run.rejected += 1
                 for rt, recs in (("020", [outcome.student] if outcome.student else []), ("030", outcome.transcripts),
@@ -306,8 +314,17 @@ def _respecting_overrides(check, overridden):
     return checked
 
 
-def _record_findings(run, outcome, site):
+def _student_name(last, first):
+    return f"{last.strip()}, {first.strip()}".strip(", ")[:60]
+
+
+def _record_findings(run, outcome, site, name=""):
     records = {r.line: r for r in ([outcome.student] if outcome.student else []) + outcome.transcripts + outcome.ibcs}
+    rejecting = {(f.record_type, f.line) for f in outcome.findings
+                 if f.record_type in ("020", "030", "050") and getattr(CATALOG.get(f.code), "severity", REJECT) == REJECT}
+    for rt, line in rejecting:
+        if line in records:  # a record of the file with an error of its own
+            run.counts[f"flagged_{rt}"] += 1
     for f in outcome.findings:
         edit = CATALOG.get(f.code)
         run.error_count += 1
@@ -315,7 +332,7 @@ def _record_findings(run, outcome, site):
         if len(run.errors) < ERROR_ROW_LIMIT:
             record = records.get(f.line)
             run.errors.append({"line": f.line, "record_type": f.record_type, "state_id": f.state_id, "site": site,
-                               "code": f.code,
+                               "name": name, "code": f.code,
                                "field": f.field or "", "position": f.position, "length": f.length, "value": f.value,
                                "message": f.message, "severity": edit.severity if edit else "reject",
                                "record": format_record(record) if record is not None else ""})
@@ -324,7 +341,7 @@ def _record_findings(run, outcome, site):
             code = f"GR{reason}"
             run.error_counts[code] = run.error_counts.get(code, 0) + 1
             run.errors.append({"line": outcome.student.line, "record_type": "020", "state_id": outcome.state_id,
-                               "site": site, "code": code, "field": "graduation_date", "position": 107, "length": 8,
+                               "site": site, "name": name, "code": code, "field": "graduation_date", "position": 107, "length": 8,
                                "value": outcome.student.graduation_date,
                                "message": _removal_message(reason),
                                "severity": "remove_grad_date", "record": format_record(outcome.student)})

@@ -4,7 +4,6 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
 from django.http import FileResponse, Http404
@@ -24,7 +23,9 @@ from .files import FileRejected, check_name, declared_sponsor
 from .forms import UploadForm
 from .handlers import too_large_message
 from .models import Upload
-from .queries import may_download_original, row_sites, uploads_visible_to, visible_errors
+from .layouts import FIELD_LABELS
+from .queries import filter_errors, may_download_original, row_sites, uploads_visible_to, visible_errors
+from .recordview import record_blocks
 from .storage import store_upload
 from .tasks import read_progress, reap_stale_uploads
 
@@ -122,6 +123,31 @@ def _upload_or_404(request, pk):
     return job
 
 
+# The error report's lists: the errors (sortable, paged) and the errors by code (sortable by count).
+ERROR_COLUMNS = [
+    Column("line", "Line", ("line", "id"), numeric=True), Column("record_type", "Record", ("record_type", "line")),
+    Column("state_id", "State ID", ("state_id", "line")), Column("name", "Name", ("name", "line")),
+    Column("code", "Code", ("code", "line")), Column("field", "Field", ("field", "line")),
+    Column("position", "Pos", ("position", "line"), numeric=True), Column("value", "Value"),
+    Column("message", "Message"),
+]
+CODE_COLUMNS = [Column("code", "Code", index=0), Column("message", "Message", index=2),
+                Column("n", "Errors", index=1, first=DESC, numeric=True)]
+RECORD_TYPES = (("020", "Student"), ("030", "Transcript"), ("050", "IBC"))
+
+
+def record_counts(job, visible):
+    """(record type, name, with an error, of rejected students, loaded) for the Records table.
+    Uploads stored before the "records with an error" count are counted from their rows."""
+    counts = job.counts or {}
+    flagged = {rt: counts.get(f"flagged_{rt}") for rt, _n in RECORD_TYPES}
+    if any(v is None for v in flagged.values()):
+        flagged = dict(visible.exclude(severity="remove_grad_date").values("record_type")
+                       .annotate(n=Count("line", distinct=True)).values_list("record_type", "n"))
+    return [(rt, name, flagged.get(rt) or 0, counts.get(f"error_{rt}", 0), counts.get(f"loaded_{rt}", 0))
+            for rt, name in RECORD_TYPES]
+
+
 @login_required
 def detail(request, pk):
     """Status while it runs (htmx polling), then the error report."""
@@ -134,22 +160,24 @@ def detail(request, pk):
             response["HX-Refresh"] = "true"  # reload once: the full error report replaces the status
         return response
     visible = visible_errors(request.user, job)
-    errors = visible
-    code, record_type, state_id = request.GET.get("code", ""), request.GET.get("record_type", ""), request.GET.get("state_id", "").strip()
-    if code:
-        errors = errors.filter(code=code)
-    if record_type:
-        errors = errors.filter(record_type=record_type)
-    if state_id:
-        errors = errors.filter(state_id=state_id)
-    by_code = [(row["code"], row["n"], code_label(row["code"]))
+    code, record_type = request.GET.get("code", "").strip().upper(), request.GET.get("record_type", "")
+    state_id = request.GET.get("state_id", "").strip()
+    listing = Listing(request, ERROR_COLUMNS, default="line", per_page=100, page_sizes=(50, 100, 200, 500),
+                      noun="errors")
+    for e in listing.paginate(listing.order(filter_errors(visible, code, record_type, state_id))):
+        e.field_label = FIELD_LABELS.get((e.record_type, e.field), e.field)
+    by_code = [(row["code"], row["n"], code_label(row["code"]), listing.url(code=row["code"], page=None))
                for row in visible.values("code").annotate(n=Count("id")).order_by("code")]
-    page = Paginator(errors, 100).get_page(request.GET.get("page"))
-    listed = sum(n for _c, n, _m in by_code)
+    codes = Listing(request, CODE_COLUMNS, default="code", prefix="codes_")
+    listed = sum(row[1] for row in by_code)
     scoped = row_sites(request.user, job) is not None
     removed = deleted_by(request.user, job)
+    filters = {"code": code, "record_type": record_type, "state_id": state_id}
     return render(request, "uploads/detail.html", {
-        "job": job, "page": page, "by_code": by_code, "code": code, "record_type": record_type, "state_id": state_id,
+        "job": job, "listing": listing, "page": listing.page, "by_code": codes.order_rows(by_code), "codes": codes,
+        **filters, "filtered": any(filters.values()), "has_rows": bool(by_code), "all_codes_url": listing.url(code=None, page=None),
+        "record_types": RECORD_TYPES,
+        "record_counts": record_counts(job, visible),
         "unlisted": 0 if scoped else max(0, sum(job.error_counts.values()) - listed), "scoped": scoped,
         "removed": removed, "may_download": may_download_original(request.user, job),
         "may_undo": bool(removed) and may_undo(request.user, job),
@@ -159,12 +187,13 @@ def detail(request, pk):
 
 @login_required
 def record(request, pk, error_pk):
-    """The input record of an error with the field in error highlighted (htmx fragment)."""
+    """The input record of an error, ruled, the field in error marked (htmx fragment)."""
     job = _upload_or_404(request, pk)
     error = get_object_or_404(visible_errors(request.user, job), pk=error_pk)
-    text, start, length = error.record, (error.position or 0) - 1, error.length or 0
-    parts = (text[:start], text[start:start + length], text[start + length:]) if start >= 0 and length else (text, "", "")
-    return render(request, "uploads/_record.html", {"error": error, "parts": parts})
+    return render(request, "uploads/_record.html", {
+        "error": error, "blocks": record_blocks(error.record, error.position, error.length),
+        "field_label": FIELD_LABELS.get((error.record_type, error.field), error.field),
+        "last_column": (error.position or 0) + (error.length or 0) - 1})
 
 
 HISTORY_COLUMNS = [
