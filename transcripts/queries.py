@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from core_tables.codelists import GRADE_PLACEMENT
 from core_tables.models import Site, Sponsor
 from sts.accounts.permissions import Action, require, scope_students, sites_for
-from sts.lists import ordering
+from sts.lists import Column, ordering
 
 from .models import Student
 
@@ -15,6 +15,13 @@ from .models import Student
 def find_student(user, state_id, bssy):
     """The student with `state_id` in `bssy` at a site `user` may view, or None."""
     return scope_students(user, Student.objects.filter(state_id=state_id, bssy=bssy)).select_related("site").first()
+
+
+def search_students(user, q, bssy, sort="name"):
+    """Every page's search: the students of `bssy` the user may see whose State ID or name
+    starts with `q` (as the Student List's search), in a list order."""
+    students = scope_students(user, Student.objects.filter(bssy=bssy)).filter(search_filter(q))
+    return ordered_students(students.select_related("site"), sort)
 
 
 def site_list(user, bssy):
@@ -34,7 +41,13 @@ SORTS = {"name": ("last_name", "first_name", "state_id"), "grade": ("grade", "la
          "credits": ("progress__total_credits", "last_name", "first_name", "state_id"),
          "ibcs": ("ibc_count", "last_name", "first_name", "state_id"),
          "awards": ("progress__award_eligible", "last_name", "first_name", "state_id"),
-         "updated": ("updated_at", "state_id")}
+         "updated": ("updated_at", "state_id"), "site": ("site__code", "last_name", "first_name", "state_id")}
+
+
+# The search results' columns (every page's search box).
+SEARCH_COLUMNS = [Column("state_id", "State ID", SORTS["state_id"]), Column("name", "Name", SORTS["name"]),
+                  Column("site", "Site", SORTS["site"]), Column("grade", "Grade", SORTS["grade"]),
+                  Column("path", "Diploma Path", SORTS["path"])]
 
 
 def with_passed_ibcs(students):

@@ -63,11 +63,24 @@ def student_detail(request, pk):
     permissions.require_student(request.user, student)
     return render(request, "transcripts/student_detail.html", {
         "student": student,
-        "transcripts": student.transcripts.all(),
+        "transcripts": with_course_names(student.transcripts.all()),
         "ibcs": student.ibcs.all(),
         "may_update": permissions.can(request.user, Action.UPDATE, site=student.site),
         **student_detail_extras(student),
     })
+
+
+def with_course_names(transcripts):
+    """Transcripts with `shown_name`: the transcript course name where the school sent one (it
+    replaces the state name on printed transcripts), else the state course name."""
+    from core_tables.models import CourseCode
+
+    rows = list(transcripts)
+    names = dict(CourseCode.objects.filter(code__in={t.course_code for t in rows}).values_list("code", "name"))
+    for t in rows:
+        t.state_name = names.get(t.course_code, "")
+        t.shown_name = t.course_name.strip() or t.state_name
+    return rows
 
 
 def student_detail_extras(student):

@@ -180,7 +180,8 @@ def _extract(path, original_name, workdir):
 def _permission_problems(user, sponsor_code, bssy, today):
     problems = []
     if user is not None and not permissions.can(user, Action.UPLOAD, sponsor=sponsor_code):
-        problems.append({"code": "SPONSOR", "message": f"User {user.username} may not submit for sponsor {sponsor_code}."})
+        problems.append({"code": "SPONSOR", "message": f"User {user.username} may not submit files for the sponsor of "
+                                                      "this file (Sponsor Code, columns 11-13 of its records)."})
     status = period_status(bssy, sponsor_code, today)
     if not status.open:
         problems.append({"code": "PERIOD", "message": status.message})

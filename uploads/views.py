@@ -68,8 +68,9 @@ def _refusal_before_storing(user, incoming):
         return exc.message
     sponsor = declared_sponsor(incoming, name)
     if sponsor and not permissions.can(user, Action.UPLOAD, sponsor=sponsor):
-        return (f"{name} is a file of sponsor {sponsor!r} (Sponsor Code, columns 11-13 of its first record); "
-                "you may submit only for your own sponsor. The file was not stored.")
+        own = f" ({user.sponsor.code})" if user.sponsor_id else ""
+        return (f"{name} is a file of another sponsor: its Sponsor Code (columns 11-13 of the first record) is not "
+                f"yours{own}, and you may submit only for your own sponsor. The file was not stored.")
     return ""
 
 
