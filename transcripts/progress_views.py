@@ -106,10 +106,19 @@ def award_lines(awards: list[AwardResult]) -> list[AwardLine]:
     return lines
 
 
+def gpa_names(result: ProgressResult) -> dict:
+    """One name per GPA for the whole page: each core GPA is named after its own core ("TU core
+    GPA", "TC core GPA"); the award core's GPA is what the guide calls the TOPS GPA."""
+    award = result.awards[0].code if result.awards else ""
+    return {"overall": "Overall GPA", "core": f"{result.pathway.code} core GPA" if result.pathway else "Core GPA",
+            "tops": f"{award} core GPA" if award else "TOPS GPA", "award": award}
+
+
 def progress_display(result: ProgressResult) -> dict:
     return {
         "result": result,
         "gpas": {"overall": _gpa(result.overall_gpa), "core": _gpa(result.core_gpa), "tops": _gpa(result.tops_gpa)},
+        "gpa_names": gpa_names(result),
         "categories": category_lines(result.pathway.categories) if result.pathway else [],
         "awards": award_lines(result.awards),
         "removal_reasons": [(code, *GRAD_DATE_REMOVAL_REASONS.get(code, ("", ""))) for code in
