@@ -151,15 +151,24 @@ def record_counts(job, visible):
 
 @login_required
 def detail(request, pk):
-    """Status while it runs (htmx polling), then the error report."""
+    """Status while it runs (htmx polling), then the error report: the last poll swaps the
+    report in place of the status, so the page never reloads."""
     job = _upload_or_404(request, pk)
     if job.status == "processing":
         job.students_done, job.students_total = read_progress(job)
     if request.headers.get("HX-Request") and request.GET.get("part") == "status":
-        response = render(request, "uploads/_status.html", {"job": job})
-        if job.finished:
-            response["HX-Refresh"] = "true"  # reload once: the full error report replaces the status
+        if not job.finished:
+            return render(request, "uploads/_status.html", {"job": job})
+        request.GET = request.GET.copy()
+        request.GET.pop("part")  # the report's links are the page's, not the poll's
+        response = render(request, "uploads/_report.html", report_context(request, job))
+        response["HX-Retarget"], response["HX-Reswap"] = "#upload-report", "innerHTML"
         return response
+    return render(request, "uploads/detail.html", report_context(request, job))
+
+
+def report_context(request, job) -> dict:
+    """What the error report shows the user: the rows of their sites, filtered, sorted, paged."""
     visible = visible_errors(request.user, job)
     code, record_type = request.GET.get("code", "").strip().upper(), request.GET.get("record_type", "")
     state_id = request.GET.get("state_id", "").strip()
@@ -172,18 +181,18 @@ def detail(request, pk):
     codes = Listing(request, CODE_COLUMNS, default="code", prefix="codes_")
     listed = sum(row[1] for row in by_code)
     scoped = row_sites(request.user, job) is not None
-    removed = deleted_by(request.user, job)
+    removed = deleted_by(request.user, job) if job.finished else []
     filters = {"code": code, "record_type": record_type, "state_id": state_id}
-    return render(request, "uploads/detail.html", {
+    return {
         "job": job, "listing": listing, "page": listing.page, "by_code": codes.order_rows(by_code), "codes": codes,
-        **filters, "filtered": any(filters.values()), "has_rows": bool(by_code), "all_codes_url": listing.url(code=None, page=None),
-        "record_types": RECORD_TYPES,
+        **filters, "filtered": any(filters.values()), "has_rows": bool(by_code),
+        "all_codes_url": listing.url(code=None, page=None), "record_types": RECORD_TYPES,
         "record_counts": record_counts(job, visible),
         "unlisted": 0 if scoped else max(0, sum(job.error_counts.values()) - listed), "scoped": scoped,
         "removed": removed, "may_download": may_download_original(request.user, job),
         "may_undo": bool(removed) and may_undo(request.user, job),
         "undo_refusal": undo_refusal(job) if removed else "",
-    })
+    }
 
 
 @login_required

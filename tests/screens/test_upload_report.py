@@ -131,7 +131,12 @@ def test_every_status_reads_in_plain_english(client, coordinator, status, result
     upload = Upload.objects.create(user=coordinator, mode="partial", original_name="s.txt", stored_path="/nonexistent",
                                    status=status, result=result, started_at=timezone.now())
     client.force_login(coordinator)
-    html = client.get(reverse("uploads:detail", args=[upload.pk]), {"part": "status"},
-                      HTTP_HX_REQUEST="true").content.decode()
-    assert expected in " ".join(html.split())
-    assert "?" not in html.split('id="upload-status"')[1].split(">", 1)[1].replace("?part=status", "")
+    response = client.get(reverse("uploads:detail", args=[upload.pk]), {"part": "status"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert expected in " ".join(html.split()) and "of ?" not in html
+    # The last poll swaps the whole report in place of the status: the page is not reloaded.
+    finished = status == "complete"
+    assert (response.get("HX-Retarget"), "HX-Refresh" in response) == (("#upload-report" if finished else None), False)
+    assert ('id="record-counts"' in html) is finished
+    if finished:
+        assert "part=status" not in html  # the report's links are the page's, not the poll's
