@@ -2,64 +2,20 @@
 add a public student from the registry, add a transcript that trips an edit and see the code
 inline, fix it, add a graduation date that fails requirements and complete the override, delete
 the student and restore it as state staff."""
-import datetime as dt
-import os
 import re
 
 import pytest
+from playwright.sync_api import expect
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the sync Playwright API runs an event loop
+from .helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def reference(transactional_db):
-    from core_tables.codes import ensure_code_lists
-    from core_tables.loading import load_folder
-    from core_tables.models import CollectionPeriod
-    from tests.conftest import REFERENCE_DIR
-
-    load_folder(REFERENCE_DIR)
-    ensure_code_lists()
-    CollectionPeriod.objects.update(is_current=False)
-    CollectionPeriod.objects.update_or_create(bssy=2025, defaults={
-        "opens": dt.date(2025, 12, 1), "closes": dt.date(2099, 1, 1), "is_current": True})
-
-
-@pytest.fixture
-def browser_page(live_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=os.environ.get("STS_CHROMIUM", "/usr/bin/chromium"),
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        context = browser.new_context(base_url=live_server.url)
-        context.set_default_timeout(15_000)
-        page = context.new_page()
-        yield page
-        context.close()
-        browser.close()
-
-
-def sign_in(page, live_server, user):
-    """The session of `user` in the browser (sign-in itself is tested elsewhere)."""
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                               "url": live_server.url}])
-
-
-def test_online_entry_end_to_end(reference, live_server, browser_page, make_user):
-    from playwright.sync_api import expect
-
+def test_online_entry_end_to_end(reference, live_server, page, make_user):
     from core_tables.models import SecureId
     from transcripts.models import GraduationOverride, Student
 
-    page = browser_page
     editor = make_user("E017UPD", "lea-update", "017")
     staff = make_user("ELDOE01", "ldoe")
     sid = SecureId.objects.filter(site__code="017001", laa1=False).order_by("unique_id").first()
