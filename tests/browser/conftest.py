@@ -10,12 +10,13 @@ answers 403, which chromium logs as a failed resource).
 
 A failed test leaves a full-page screenshot in var/browser-failures/ (CI keeps var/ as artifacts).
 """
-import datetime as dt
 import os
 import re
 from pathlib import Path
 
 import pytest
+
+from tests.online.conftest import open_period  # noqa: F401  (fixture: BSSY 2025 current and open)
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the sync Playwright API runs an event loop
 
@@ -23,7 +24,6 @@ ROOT = Path(__file__).resolve().parents[2]
 FAILURES = Path(os.environ.get("STS_BROWSER_FAILURES", ROOT / "var" / "browser-failures"))
 VIEWPORT = {"width": 1366, "height": 768}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-BSSY = 2025
 
 WATCH_SCRIPT = """
 (() => {
@@ -127,13 +127,8 @@ def pytest_runtest_makereport(item, call):
 # --- data and sign-in ---------------------------------------------------------------------------
 
 @pytest.fixture
-def reference(committed_reference):
+def reference(committed_reference, open_period):
     """The shipped reference set, committed, with BSSY 2025 the current, open year."""
-    from core_tables.models import CollectionPeriod
-
-    CollectionPeriod.objects.update(is_current=False)
-    CollectionPeriod.objects.update_or_create(bssy=BSSY, defaults={
-        "opens": dt.date(2025, 12, 1), "closes": dt.date(2099, 1, 1), "is_current": True})
 
 
 @pytest.fixture

@@ -22,6 +22,16 @@ def load_generated(tmp_path, sponsor, students, user_id, seed=3):
     return result
 
 
+def fill(page, **values):
+    """Type, or choose, each value into the form field of that name (`#id_<name>`)."""
+    for name, value in values.items():
+        field = page.locator(f"#id_{name}")
+        if field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
+
+
 def saved(download, tmp_path) -> Path:
     target = tmp_path / download.suggested_filename
     download.save_as(target)

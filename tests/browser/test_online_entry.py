@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import sign_in
+from .helpers import fill, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,21 +27,14 @@ def test_online_entry_end_to_end(reference, live_server, page, make_user):
     page.fill("#id_state_id", sid.unique_id)
     page.keyboard.press("Tab")
     expect(page.locator("#registry-demographics [data-field=local_id]")).to_have_text(sid.local_id)
-    page.select_option("#id_grade", "10")
-    page.fill("#id_grade9_entry", "2024")
-    page.select_option("#id_diploma_path", "TU")
-    page.select_option("#id_parental_consent", "Y")
+    fill(page, grade="10", grade9_entry="2024", diploma_path="TU", parental_consent="Y")
     page.click("#save-record")
     expect(page.locator("h1")).to_contain_text(sid.unique_id)
     student = Student.objects.get(state_id=sid.unique_id)
 
     # A transcript that trips an edit: the code shows next to the field as soon as it is left.
     page.click("#add-transcript")
-    page.fill("#id_course_code", "120101")
-    page.select_option("#id_semester", "Y1")
-    page.select_option("#id_grade", "A")
-    page.fill("#id_credit_attempted", "1.00")
-    page.fill("#id_credit_earned", "2.00")
+    fill(page, course_code="120101", semester="Y1", grade="A", credit_attempted="1.00", credit_earned="2.00")
     page.keyboard.press("Tab")
     expect(page.locator("#live-credit_earned")).to_contain_text("310 INVALID CREDIT EARNED COUNT")
     page.fill("#id_quality_points", "4.00")
@@ -117,10 +110,7 @@ def test_add_a_student_with_an_error_fix_it_add_edit_delete_records_and_read_the
     expect(page.locator("#registry-demographics [data-field=local_id]")).to_have_text(new.local_id)
 
     # Saved with an error: said next to the field and in the summary; fixed, it saves.
-    page.select_option("#id_grade", "10")
-    page.fill("#id_grade9_entry", "2024")
-    page.select_option("#id_diploma_path", "TU")
-    page.fill("#id_local_gpa", "3,75")
+    fill(page, grade="10", grade9_entry="2024", diploma_path="TU", local_gpa="3,75")
     page.click("#save-record")
     expect(page.locator("#error-summary")).to_contain_text("'3,75' is not a number; type a number, like 3.50.")
     expect(page.locator("#id_local_gpa")).to_have_class(re.compile("is-invalid"))
@@ -132,27 +122,19 @@ def test_add_a_student_with_an_error_fix_it_add_edit_delete_records_and_read_the
 
     # A transcript and an IBC.
     page.click("#add-transcript")
-    page.fill("#id_course_code", "120101")
-    page.select_option("#id_semester", "Y1")
-    page.select_option("#id_grade", "A")
-    page.fill("#id_credit_attempted", "1.00")
-    page.fill("#id_credit_earned", "1.00")
-    page.fill("#id_quality_points", "4.00")
-    page.select_option("#id_course_type", "RG")
+    fill(page, course_code="120101", semester="Y1", grade="A", credit_attempted="1.00", credit_earned="1.00",
+         quality_points="4.00", course_type="RG")
     page.click("#save-record")
     row = page.locator("#transcripts tbody tr[data-course='120101']")
     expect(row).to_contain_text("English I")  # the state course name
     page.click("#add-ibc")
-    page.select_option("#id_ibc_code", ibc.code)
-    page.select_option("#id_semester_earned", "1")
-    page.select_option("#id_pass_fail", "P")
+    fill(page, ibc_code=ibc.code, semester_earned="1", pass_fail="P")
     page.click("#save-record")
     expect(page.locator("#ibcs tbody")).to_contain_text(ibc.code)
 
     # Edit the transcript: a B.
     row.locator("a[aria-label='Edit transcript 120101']").click()
-    page.select_option("#id_grade", "B")
-    page.fill("#id_quality_points", "3.00")
+    fill(page, grade="B", quality_points="3.00")
     page.click("#save-record")
     expect(page.locator(".alert-success")).to_contain_text("Transcript updated.")
     expect(page.locator("#transcripts tbody tr[data-course='120101']")).to_contain_text("B")
