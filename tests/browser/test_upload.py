@@ -113,7 +113,9 @@ def test_upload_a_generated_batch_watch_it_finish_and_work_the_error_report(
             page.click(f"#error-report-exports [data-export='upload_errors.{fmt}']")
         files[fmt] = saved(download.value, tmp_path)
         assert files[fmt].suffix == f".{fmt}"
-    sheet = list(load_workbook(files["xlsx"]).active.values)
+    book = load_workbook(files["xlsx"]).active
+    assert book.freeze_panes == "A2"  # the header stays in view
+    sheet = list(book.values)
     assert sheet[0][:5] == ("Line", "Record type", "State ID", "Name", "Code")
     assert {row[4] for row in sheet[1:]} == {code} and len(sheet) - 1 == expected
     assert isinstance(sheet[1][0], int)  # numbers stay numbers
