@@ -6,6 +6,7 @@ prefix, for a second list on the same page) choose the order and the page. Every
 of the URL (filters, searches) is kept in the links the list builds, so a sorted, filtered page
 is a URL that can be bookmarked or sent to a colleague.
 """
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -62,13 +63,20 @@ def row_columns(header, numeric=()) -> list[Column]:
 
 
 def sorted_rows(rows, index: int, descending: bool):
-    """Rows sorted on one cell either way; empty cells last both ways, text without case."""
+    """Rows sorted on one cell either way; empty cells last both ways, text without case (a column
+    mixing numbers, dates and text sorts each kind together rather than failing)."""
     def has(r):
         return index < len(r) and r[index] not in (None, "")
-    present = [r for r in rows if has(r)]
-    empty = [r for r in rows if not has(r)]
-    present.sort(key=lambda r: (r[index].lower() if isinstance(r[index], str) else r[index]), reverse=descending)
-    return present + empty
+
+    def key(r):
+        value = r[index]
+        if is_number(value):
+            return (0, value, "")
+        if isinstance(value, (dt.date, dt.datetime)):
+            return (1, 0, value.isoformat())
+        return (2, 0, str(value).lower())
+    present = sorted((r for r in rows if has(r)), key=key, reverse=descending)
+    return present + [r for r in rows if not has(r)]
 
 
 class Listing:

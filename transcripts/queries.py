@@ -12,11 +12,6 @@ from sts.lists import Column, ordering
 from .models import Student
 
 
-def find_student(user, state_id, bssy):
-    """The student with `state_id` in `bssy` at a site `user` may view, or None."""
-    return scope_students(user, Student.objects.filter(state_id=state_id, bssy=bssy)).select_related("site").first()
-
-
 def search_students(user, q, bssy, sort="name"):
     """Every page's search: the students of `bssy` the user may see whose State ID or name
     starts with `q` (as the Student List's search), in a list order."""

@@ -225,10 +225,7 @@ def _process(run, scans, sponsor, *, mode, today, user, progress, source, upload
     SponsorYearLock.objects.select_for_update().filter(pk=lock.pk).get()
     _before_writing(upload, sponsor, run.bssy)
     snapshot = build_snapshot(sponsor.code)
-    site_on_file, name_on_file = {}, {}
-    for sid, site, last, first in Student.objects.filter(sponsor=sponsor, bssy=run.bssy).values_list(
-            "state_id", "site__code", "last_name", "first_name").iterator(chunk_size=5000):
-        site_on_file[sid], name_on_file[sid] = site, _student_name(last, first)
+    site_on_file = dict(Student.objects.filter(sponsor=sponsor, bssy=run.bssy).values_list("state_id", "site__code"))
     on_file = frozenset(site_on_file)
     submitting = submitting_sites(user, sponsor.code)
     # A school-level user's file may not replace a student the LEA has at another site.
@@ -253,9 +250,8 @@ def _process(run, scans, sponsor, *, mode, today, user, progress, source, upload
             records_done += n_records
             # The student's site, by which error rows are shown to school-level users.
             site = outcome.student.site.strip() if outcome.student else site_on_file.get(outcome.state_id, "")
-            # The name shown beside the State ID in the error report: the file's 020, else on file.
-            name = (_student_name(outcome.student.last_name, outcome.student.first_name) if outcome.student
-                    else name_on_file.get(outcome.state_id, ""))
+            # The name shown beside the State ID in the error report: the file's 020 (else on file, below).
+            name = _student_name(outcome.student.last_name, outcome.student.first_name) if outcome.student else ""
             _record_findings(run, outcome, site, name)
             if outcome.rejected:
                 run.rejected += 1
@@ -272,6 +268,7 @@ def _process(run, scans, sponsor, *, mode, today, user, progress, source, upload
                     run.counts[f"loaded_{rt}"] += n
             if progress and run.total % 200 == 0:
                 progress(records_done, total_records)
+    _names_on_file(run, sponsor)
     share = run.rejected / run.total if run.total else 0
     if run.total and share > settings.STS_EXCESSIVE_ERROR_SHARE:
         raise NotAccepted([{"code": "EXCESSIVE", "message": f"{run.rejected} of {run.total} students ({share:.0%}) have "
@@ -317,6 +314,18 @@ def _respecting_overrides(check, overridden):
 
 def _student_name(last, first):
     return f"{last.strip()}, {first.strip()}".strip(", ")[:60]
+
+
+def _names_on_file(run, sponsor):
+    """Error rows of students whose 020 is not in the file: named as the student on file."""
+    missing = {e["state_id"] for e in run.errors if not e["name"] and e["state_id"]}
+    if not missing:
+        return
+    names = {sid: _student_name(last, first) for sid, last, first in Student.objects.filter(
+        sponsor=sponsor, bssy=run.bssy, state_id__in=missing).values_list("state_id", "last_name", "first_name")}
+    for e in run.errors:
+        if not e["name"]:
+            e["name"] = names.get(e["state_id"], "")
 
 
 def _record_findings(run, outcome, site, name=""):

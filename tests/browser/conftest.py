@@ -1,5 +1,5 @@
-"""The browser suite's shared parts: Debian's chromium launched once per session (Playwright), a
-fresh context per test at 1366x768, every page watched, and a screenshot of a failure kept.
+"""The browser suite's shared parts: Debian's chromium launched once per session, a fresh
+Playwright context per test at 1366x768, every page watched, and a screenshot of a failure kept.
 
 Every page a test opens is watched by a script injected into the context (it runs before the
 page's own scripts and outside its Content-Security-Policy): after the page loads and after every
@@ -12,6 +12,10 @@ A failed test leaves a full-page screenshot in var/browser-failures/ (CI keeps v
 """
 import os
 import re
+import signal
+import subprocess
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -76,16 +80,35 @@ class Watch:
 
 
 @pytest.fixture(scope="session")
-def chromium():
-    """One chromium for the whole session (launching takes a second or two)."""
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    browser = playwright.chromium.launch(executable_path=os.environ.get("STS_CHROMIUM", "/usr/bin/chromium"),
-                                         args=CHROMIUM_ARGS)
-    yield browser
-    browser.close()
-    playwright.stop()
+def chromium(tmp_path_factory):
+    """Debian's chromium, started once for the session; each test's Playwright connects to it over
+    the DevTools protocol. (A Playwright kept running for the whole session would leave its event
+    loop running in the main thread, and every later test calling asyncio.run() - pyHanko's
+    signature validation does - would fail.)"""
+    executable = os.environ.get("STS_CHROMIUM", "/usr/bin/chromium")
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    process = subprocess.Popen(
+        [executable, "--headless=new", "--remote-debugging-port=0", f"--user-data-dir={profile}",
+         "--no-first-run", "--no-default-browser-check", "--mute-audio", *CHROMIUM_ARGS, "about:blank"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    endpoint, seen = None, []
+    deadline = time.monotonic() + 30
+    while endpoint is None and time.monotonic() < deadline and process.poll() is None:
+        line = process.stderr.readline()
+        seen.append(line)
+        if match := re.search(r"DevTools listening on (ws://\S+)", line):
+            endpoint = match.group(1)
+    if endpoint is None:
+        process.kill()
+        pytest.fail("chromium did not start: " + "".join(seen[-20:]))
+    # Keep reading its output so a full pipe never blocks it.
+    threading.Thread(target=lambda: [None for _ in process.stderr], daemon=True).start()
+    yield endpoint
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 @pytest.fixture
@@ -96,15 +119,20 @@ def watch():
 @pytest.fixture
 def page(chromium, live_server, watch):
     """A page in a fresh context (no cookies, no storage) of the live server, watched."""
-    context = chromium.new_context(viewport=VIEWPORT, base_url=live_server.url, accept_downloads=True)
-    context.set_default_timeout(15_000)
-    context.add_init_script(WATCH_SCRIPT)
-    page = context.new_page()
-    page.on("console", watch.on_console)
-    page.on("pageerror", watch.on_page_error)
-    page.on("framenavigated", watch.on_navigation)
-    yield page
-    context.close()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.connect_over_cdp(chromium)
+        context = browser.new_context(viewport=VIEWPORT, base_url=live_server.url, accept_downloads=True)
+        context.set_default_timeout(15_000)
+        context.add_init_script(WATCH_SCRIPT)
+        page = context.new_page()
+        page.on("console", watch.on_console)
+        page.on("pageerror", watch.on_page_error)
+        page.on("framenavigated", watch.on_navigation)
+        yield page
+        context.close()
+        browser.close()  # disconnects; the session's chromium keeps running
     watch.assert_clean()  # after the test: no console error on any page it opened
 
 

@@ -31,7 +31,8 @@ def test_every_export_refuses_another_lea_and_unlisted_sites(loaded_017, client,
     client.force_login(make_user("E036ALL", "lea-all", "036"))
     assert post(client, name, fmt, params).status_code == 403
     refused = post(client, name, fmt, params, htmx=True)
-    assert refused.status_code == 403 and "not allowed" in refused.content.decode()
+    assert refused.status_code == 403 and "a site you do not have access to" in refused.content.decode()
+    assert "017001" not in refused.content.decode()  # a refusal names no other sponsor's site
     client.force_login(make_user("E017SCH", "school-update", "017", sites=["017002"]))
     assert post(client, name, fmt, params).status_code == 403
     assert not ExportJob.objects.exists()
