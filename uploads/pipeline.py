@@ -251,7 +251,8 @@ def _process(run, scans, sponsor, *, mode, today, user, progress, source, upload
             # The student's site, by which error rows are shown to school-level users.
             site = outcome.student.site.strip() if outcome.student else site_on_file.get(outcome.state_id, "")
             # The name shown beside the State ID in the error report: the file's 020 (else on file, below).
-            name = _student_name(outcome.student.last_name, outcome.student.first_name) if outcome.student else ""
+            named = outcome.student is not None and bool(outcome.findings or outcome.grad_date_reasons)
+            name = _student_name(outcome.student.last_name, outcome.student.first_name) if named else ""
             _record_findings(run, outcome, site, name)
             if outcome.rejected:
                 run.rejected += 1
