@@ -145,7 +145,7 @@ def test_student_detail_shows_the_course_name(client, lea):
     html = client.get(reverse("transcripts:student", args=[student.pk])).content.decode()
     names = re.findall(r"<td data-course-name[^>]*>([^<]*)</td>", html)
     assert sorted(names) == sorted([CourseCode.objects.get(code="120101").name, "ALGEBRA I HONORS"])
-    assert f"<title>Student 1000000021 Smith, A · Student Transcript System</title>" in html
+    assert "<title>Student 1000000021 Smith, A · Student Transcript System</title>" in html
 
 
 def test_help_names_code_lists_as_the_guide_does_and_links_the_user_guide(client, lea, settings):
