@@ -85,6 +85,7 @@ def core_reference(request):
 def stsq12(request):
     """STSQ12 TOPS Reference Tables Report: pick a cohort (and a curriculum), preview, print."""
     from sts.exports import EXPORTERS
+    from sts.lists import row_listing
     from transcripts.reports import export_formats
 
     cohorts = cohort_choices(request.current_bssy)
@@ -98,9 +99,11 @@ def stsq12(request):
     params = {"bssy": cohort, "curriculum": curriculum}
     exporter = EXPORTERS["stsq12"]
     exporter.check(request.user, params)
-    rows = list(exporter.rows(params))
+    rows = exporter.rows(params)
+    header = next(rows)
+    listing = row_listing(request, header, rows, noun="set courses")
     return render(request, "reports/stsq12.html", {
         "cohorts": cohorts, "cohort": cohort, "curricula": curricula, "curriculum": curriculum,
-        "params": params, "title": exporter.title(params), "header": rows[0], "rows": rows[1:],
-        "exporter": exporter, "export_formats": export_formats(exporter),
+        "params": params, "title": exporter.title(params), "header": header, "listing": listing,
+        "page": listing.page, "exporter": exporter, "export_formats": export_formats(exporter),
     })

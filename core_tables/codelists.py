@@ -310,6 +310,29 @@ CODE_LISTS: dict[str, tuple[Code, ...]] = {
 }
 
 
+# Each list under the name of the record field the guide gives it (Help -> Code lists).
+GUIDE_NAMES: dict[str, str] = {
+    "grade_placement": "Grade Placement Code (020)", "semester": "Semester Code (030)",
+    "letter_grade": "Letter Grade Code (030)", "course_type": "Course Type Code (030)",
+    "distance_learning": "Distance Learning Course Type Code (030)",
+    "academic_endorsement": "Academic Endorsement Code (020)",
+    "career_endorsement": "Career/Tech Endorsement Code (020)",
+    "community_service": "Community Service Endorsement (020)",
+    "biliteracy_seal": "State Seal of Bi-literacy Endorsement (020)", "gee_flag": "Met GEE/EOC Flag (020)",
+    "eoc_result": "EOC Subject Area (ELA, Math, Science, Social Studies) (020)",
+    "fafsa": "FAFSA Application Flag (020)", "diploma_path": "Diploma Pathway (020)",
+    "career_option": "Career Option Code (020)", "sex": "Sex Code (020)",
+    "ibc_semester": "Semester IBC Earned (050)", "pass_fail": "Pass/Fail (050)",
+    "yes_no": "Yes/No flags (Parental Consent, Core Curriculum Waiver, ...)",
+}
+
+
+def guide_name(list_name: str) -> str:
+    """"Academic Endorsement Code (020)" for "academic_endorsement"; an unknown list (added in the
+    admin) in words."""
+    return GUIDE_NAMES.get(list_name) or list_name.replace("_", " ").capitalize()
+
+
 @cache
 def codes(list_name: str) -> frozenset[str]:
     """The bare codes of one list, e.g. `codes("semester")`."""

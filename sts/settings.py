@@ -190,6 +190,10 @@ STS_UPLOAD_MAX_UNZIPPED_BYTES = env.int("STS_UPLOAD_MAX_UNZIPPED_BYTES", default
 STS_CREDENTIAL_MAX_BYTES = env.int("STS_CREDENTIAL_MAX_BYTES", default=10 * 1024 * 1024)  # Jumpstart PDFs
 # Exports (downloads) are kept this long, then their files and rows are purged (My downloads).
 STS_EXPORT_KEEP_HOURS = env.int("STS_EXPORT_KEEP_HOURS", default=24)
+# Help -> "a link to the most current user guide" (the guide's Help Menu): LDOE publishes it in its
+# data management library; an installation points this at its own copy.
+STS_USER_GUIDE_URL = env.str("STS_USER_GUIDE_URL",
+                             default="https://www.louisianabelieves.com/resources/library/data-management")
 # The Core Progress Report comes in files of this many students (the guide's groups of 100).
 STS_REPORT_STUDENTS_PER_FILE = env.int("STS_REPORT_STUDENTS_PER_FILE", default=100)
 STS_EXCESSIVE_ERROR_SHARE = env.float("STS_EXCESSIVE_ERROR_SHARE", default=0.5)

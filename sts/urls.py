@@ -1,4 +1,6 @@
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from certification.urls import public_urlpatterns
 
@@ -11,6 +13,8 @@ urlpatterns = [
     path("bssy/current/", views.reset_bssy, name="reset_bssy"),
     path("search/", views.search_student, name="search_student"),
     path("help/", views.help_index, name="help"),
+    path("help/guide/", views.user_guide, name="user_guide"),
+    path("favicon.ico", RedirectView.as_view(url=static("sts/favicon.svg"))),
     path("exports/", export_views.my_downloads, name="my_downloads"),
     path("exports/<int:pk>/", export_views.export_status, name="export_status"),
     path("exports/<int:pk>/download/", export_views.export_download, name="export_download"),

@@ -1,6 +1,7 @@
 """The shell: home page, State ID search, BSSY selector."""
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -12,6 +13,7 @@ from core_tables.models import Announcement
 from core_tables.periods import fmt_bssy, period_status
 
 from .accounts import permissions
+from .lists import Listing
 
 
 @login_required
@@ -72,23 +74,25 @@ def reset_bssy(request):
 
 @login_required
 def search_student(request):
-    """Search student by State ID (every page's search box): the student in the selected BSSY,
-    among the sites the user may see."""
-    from transcripts.queries import find_student
+    """Search student (every page's search box): State IDs and last names from their start
+    ("SMI, J" for both names), among the students of the selected BSSY the user may see. One
+    match opens the student; several are listed; none says so."""
+    from transcripts.queries import SEARCH_COLUMNS, search_students
 
-    state_id = request.GET.get("state_id", "").strip()
-    if not state_id:
+    q = (request.GET.get("q") or request.GET.get("state_id") or "").strip()
+    if not q:
         return redirect(local_url(request, request.META.get("HTTP_REFERER"), reverse("home")))
-    student = find_student(request.user, state_id, request.bssy)
-    if student is None:
-        messages.warning(request, f"No student with State ID {state_id} in {fmt_bssy(request.bssy)} "
-                                  "at a site you may see.")
-        return redirect("home")
-    return redirect("transcripts:student", pk=student.pk)
+    listing = Listing(request, SEARCH_COLUMNS, default="name", noun="students")
+    students = search_students(request.user, q, request.bssy, listing.signed)
+    page = listing.paginate(students)
+    if page.paginator.count == 1 and not request.GET.get("page"):
+        return redirect("transcripts:student", pk=page[0].pk)
+    return render(request, "search.html", {"q": q, "listing": listing, "page": page})
 
 
 @login_required
 def help_index(request):
+    from core_tables.codelists import CODE_LISTS, guide_name
     from core_tables.models import CodeValue
     from transcripts.edits import CATALOG, GRAD_DATE_REMOVAL_REASONS
     from uploads.layouts import position_of
@@ -96,6 +100,10 @@ def help_index(request):
     lists = {}
     for value in CodeValue.objects.filter(active=True):
         lists.setdefault(value.list_name, []).append(value)
+    order = list(CODE_LISTS)  # the guide's order; lists added in the admin after them
+    code_lists = [(name, guide_name(name), values) for name, values in
+                  sorted(lists.items(), key=lambda item: (order.index(item[0]) if item[0] in order else len(order),
+                                                          item[0]))]
 
     def position(edit, layout):
         if not edit.field or edit.record_type not in ("020", "030", "050") or not edit.applies_to_layout(layout):
@@ -106,9 +114,14 @@ def help_index(request):
             return ""
     edits = [{"edit": e, "public": position(e, "public"), "nonpublic": position(e, "nonpublic")}
              for e in CATALOG.values()]
-    return render(request, "help/index.html", {"code_lists": lists, "edits": edits,
+    return render(request, "help/index.html", {"code_lists": code_lists, "edits": edits,
                                                "removal_reasons": GRAD_DATE_REMOVAL_REASONS,
                                                "state_staff": permissions.is_state_staff(request.user)})
+
+
+def user_guide(request):
+    """Help -> User Guide: the most current guide, where the installation keeps it."""
+    return redirect(settings.STS_USER_GUIDE_URL)
 
 
 def bad_request(request, exception):

@@ -5,12 +5,10 @@ engine's result for another path for display only ("Core progress will be calcul
 the pathway submitted. To view other core progress reports, change the diploma pathway").
 """
 from dataclasses import dataclass
-from urllib.parse import quote
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +18,7 @@ from core_tables.models import Curriculum, Sponsor
 from sts.accounts import permissions
 from sts.accounts.permissions import Action
 from sts.exports import EXPORTERS
+from sts.lists import row_listing
 
 from .edits import GRAD_DATE_REMOVAL_REASONS
 from .models import Student
@@ -107,10 +106,19 @@ def award_lines(awards: list[AwardResult]) -> list[AwardLine]:
     return lines
 
 
+def gpa_names(result: ProgressResult) -> dict:
+    """One name per GPA for the whole page: each core GPA is named after its own core ("TU core
+    GPA", "TC core GPA"); the award core's GPA is what the guide calls the TOPS GPA."""
+    award = result.awards[0].code if result.awards else ""
+    return {"overall": "Overall GPA", "core": f"{result.pathway.code} core GPA" if result.pathway else "Core GPA",
+            "tops": f"{award} core GPA" if award else "TOPS GPA", "award": award}
+
+
 def progress_display(result: ProgressResult) -> dict:
     return {
         "result": result,
         "gpas": {"overall": _gpa(result.overall_gpa), "core": _gpa(result.core_gpa), "tops": _gpa(result.tops_gpa)},
+        "gpa_names": gpa_names(result),
         "categories": category_lines(result.pathway.categories) if result.pathway else [],
         "awards": award_lines(result.awards),
         "removal_reasons": [(code, *GRAD_DATE_REMOVAL_REASONS.get(code, ("", ""))) for code in
@@ -141,9 +149,6 @@ def student_progress(request, pk):
 
 # --- reports (STSQ08, STSQ11, STSQ13) -----------------------------------------------------------
 
-PAGE_SIZES = (50, 100, 200, 500)
-
-
 @login_required
 def reports_index(request):
     """Reports menu: pick a report, one of the user's sites (or the whole sponsor for the reports
@@ -162,33 +167,17 @@ def reports_index(request):
         "element": element, "elements": DATA_ELEMENTS.items(), "sponsor_reports": SPONSOR_REPORTS})
 
 
-def sorted_rows(rows, column: int, descending: bool):
-    """Rows sorted on one column either way; empty cells last both ways."""
-    present = [r for r in rows if column < len(r) and r[column] not in (None, "")]
-    empty = [r for r in rows if not (column < len(r) and r[column] not in (None, ""))]
-    present.sort(key=lambda r: (r[column].lower() if isinstance(r[column], str) else r[column]), reverse=descending)
-    return present + empty
-
-
 def _report_page(request, report, params, scope_label):
     exporter = EXPORTERS[report].bind(request.user)
     exporter.check(request.user, params)
     rows = exporter.rows(params)
     header = next(rows)
-    rows = list(rows)
-    sort, direction = request.GET.get("sort", ""), request.GET.get("dir", "asc")
-    if sort.isdigit() and int(sort) < len(header):
-        rows = sorted_rows(rows, int(sort), direction == "desc")
-    per_page = int(request.GET.get("per_page")) if request.GET.get("per_page", "").isdigit() else REPORT_PAGE_SIZE
-    per_page = per_page if per_page in PAGE_SIZES else REPORT_PAGE_SIZE
-    page = Paginator(rows, per_page).get_page(request.GET.get("page"))
-    keep = {k: v for k, v in request.GET.items() if k in ("element", "grade", "per_page") and v}
+    listing = row_listing(request, header, rows, per_page=REPORT_PAGE_SIZE, noun="rows")
     return render(request, "reports/site_report.html", {
         "report": SITE_REPORTS[report], "title": exporter.title(params), "params": params, "scope": scope_label,
-        "exporter": exporter, "export_formats": export_formats(exporter), "header": header, "page": page,
-        "sort": sort, "dir": direction, "per_page": per_page, "page_sizes": PAGE_SIZES, "keep": keep,
-        "query_prefix": "".join(f"{k}={quote(v)}&" for k, v in keep.items()),
-        "elements": DATA_ELEMENTS.items() if report == "stsq13" else (), "element": params.get("element", ""),
+        "exporter": exporter, "export_formats": export_formats(exporter), "header": header, "listing": listing,
+        "page": listing.page, "elements": DATA_ELEMENTS.items() if report == "stsq13" else (),
+        "element": params.get("element", ""),
     })
 
 

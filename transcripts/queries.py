@@ -7,13 +7,16 @@ from django.db.models import Count, Q
 from core_tables.codelists import GRADE_PLACEMENT
 from core_tables.models import Site, Sponsor
 from sts.accounts.permissions import Action, require, scope_students, sites_for
+from sts.lists import Column, ordering
 
 from .models import Student
 
 
-def find_student(user, state_id, bssy):
-    """The student with `state_id` in `bssy` at a site `user` may view, or None."""
-    return scope_students(user, Student.objects.filter(state_id=state_id, bssy=bssy)).select_related("site").first()
+def search_students(user, q, bssy, sort="name"):
+    """Every page's search: the students of `bssy` the user may see whose State ID or name
+    starts with `q` (as the Student List's search), in a list order."""
+    students = scope_students(user, Student.objects.filter(bssy=bssy)).filter(search_filter(q))
+    return ordered_students(students.select_related("site"), sort)
 
 
 def site_list(user, bssy):
@@ -26,16 +29,52 @@ def site_list(user, bssy):
 
 # --- the students a list shows (the Student List and its Print & Export) ----------------------
 
+# The Student List's orders, by column (its exports print the students in the same order). A
+# leading "-" in an export's `sort` reverses the order, as the list's second click does.
 SORTS = {"name": ("last_name", "first_name", "state_id"), "grade": ("grade", "last_name", "first_name", "state_id"),
          "path": ("diploma_path", "last_name", "first_name", "state_id"), "state_id": ("state_id",),
-         "updated": ("-updated_at", "state_id")}
+         "credits": ("progress__total_credits", "last_name", "first_name", "state_id"),
+         "ibcs": ("ibc_count", "last_name", "first_name", "state_id"),
+         "awards": ("progress__award_eligible", "last_name", "first_name", "state_id"),
+         "updated": ("updated_at", "state_id"), "site": ("site__code", "last_name", "first_name", "state_id")}
+
+
+# The search results' columns (every page's search box).
+SEARCH_COLUMNS = [Column("state_id", "State ID", SORTS["state_id"]), Column("name", "Name", SORTS["name"]),
+                  Column("site", "Site", SORTS["site"]), Column("grade", "Grade", SORTS["grade"]),
+                  Column("path", "Diploma Path", SORTS["path"])]
+
+
+def with_passed_ibcs(students):
+    """Students with `ibc_count`: the IBCs passed (the guide's IBC Count: "how many IBCs are
+    earned by each student"; a failed attempt earns none)."""
+    return students.annotate(ibc_count=Count("ibcs", filter=Q(ibcs__pass_fail="P"), distinct=True))
+
+
+def ordered_students(students, sort: str):
+    """`students` in the order of a list sort key ("name", "-updated", ...)."""
+    descending, key = sort.startswith("-"), sort.lstrip("-")
+    fields = SORTS.get(key, SORTS["name"])
+    if key == "ibcs":
+        students = with_passed_ibcs(students)
+    return students.order_by(*ordering(fields, descending))
 
 
 def search_filter(q: str) -> Q:
-    """The Student List's search: State ID or last name from the start, or the local ID.
-    Public/charter students carry the first 3 letters of the last name: "Smithers" finds "SMI"."""
-    partial = Q(last_name__iexact=q[:3]) if len(q) > 3 else Q()
-    return Q(state_id__startswith=q) | Q(last_name__istartswith=q) | partial | Q(local_id=q)
+    """The Student List's search, from the start of a State ID or a last name ("last, first" for
+    both names), or the local ID. Public/charter students carry the first 3 letters of the last
+    name: "Smithers" finds "SMI"."""
+    q = q.strip()
+    if "," in q:
+        last, first = (part.strip() for part in q.split(",", 1))
+        return _name(last, "last_name", 3) & _name(first, "first_name", 1) if first else _name(last, "last_name", 3)
+    return Q(state_id__startswith=q) | _name(q, "last_name", 3) | Q(local_id=q)
+
+
+def _name(q: str, field: str, kept: int) -> Q:
+    """A name from its start, or the `kept` letters a public/charter record carries of it."""
+    partial = Q(**{f"{field}__iexact": q[:kept]}) if len(q) > kept else Q()
+    return Q(**{f"{field}__istartswith": q}) | partial
 
 
 @dataclass(frozen=True)
@@ -73,7 +112,8 @@ class Selection:
             raise BadRequest(f"No grade {grade!r}.")
         sort = str(params.get("sort", "name"))
         return cls(bssy=bssy, sponsor=sponsor_code, site=site_code, grade=grade, q=str(params.get("q", "")).strip(),
-                   student=str(params.get("student", "")).strip(), sort=sort if sort in SORTS else "name")
+                   student=str(params.get("student", "")).strip(),
+                   sort=sort if sort.removeprefix("-") in SORTS else "name")
 
     def check(self, user, action=Action.VIEW):
         """PermissionDenied unless `user` may see the site (or the sponsor, whose students are then
@@ -96,7 +136,7 @@ class Selection:
             students = students.filter(search_filter(self.q))
         if self.student:
             students = students.filter(state_id=self.student)
-        return students.order_by(*SORTS[self.sort])
+        return ordered_students(students, self.sort)
 
     def describe(self) -> str:
         """The filters, for titles and headings: "017001, grade 12, search 'SMI'"."""

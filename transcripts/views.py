@@ -1,14 +1,14 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
+from core_tables.codelists import GRADE_PLACEMENT
 from sts.accounts import permissions
 from sts.accounts.permissions import Action
+from sts.lists import DESC, Column, Listing
 
 from .models import Student
 from .print_export import print_export_menu
-from .queries import SORTS, filter_student_list
+from .queries import SORTS, filter_student_list, ordered_students, with_passed_ibcs
 from .queries import site_list as site_list_query
 
 
@@ -21,22 +21,36 @@ def site_list(request):
     return render(request, "transcripts/site_list.html", {"sites": sites, "certification_shown": bool(states)})
 
 
+# The Student List's columns (guide, "Student List"): sortable both ways, newest and most first.
+STUDENT_COLUMNS = [
+    Column("state_id", "State ID", SORTS["state_id"]), Column("name", "Name", SORTS["name"]),
+    Column("grade", "Grade", SORTS["grade"]), Column("path", "Diploma Path", SORTS["path"]),
+    Column("credits", "Total Credits", SORTS["credits"], first=DESC, numeric=True),
+    Column("ibcs", "IBCs", SORTS["ibcs"], first=DESC, numeric=True),
+    Column("awards", "Awards", SORTS["awards"], first=DESC), Column("updated", "Last Updated", SORTS["updated"], first=DESC),
+]
+# Grades a Student List always offers; 06-08 only where the site has such students.
+LIST_GRADES = ("T9", "09", "10", "11", "12")
+
+
 @login_required
 def student_list(request, site_code):
     site = permissions.site_or_404(request.user, site_code, Action.VIEW)
     at_site = Student.objects.filter(site=site, bssy=request.bssy)
-    students = permissions.scope_students(request.user, at_site).select_related("progress").annotate(
-        ibc_count=Count("ibcs"))
+    visible = permissions.scope_students(request.user, at_site)
     # LOSFA/BOR: students without parental consent are counted, not listed.
     withheld = at_site.filter(parental_consent=False).count() if permissions.consent_only(request.user) else 0
     q = request.GET.get("q", "").strip()
     grade = request.GET.get("grade", "")
-    students = filter_student_list(students, q, grade)
-    sort = request.GET.get("sort", "name")
-    students = students.order_by(*SORTS.get(sort, SORTS["name"]))
-    page = Paginator(students, 50).get_page(request.GET.get("page"))
+    listing = Listing(request, STUDENT_COLUMNS, default="name", noun="students")
+    students = ordered_students(with_passed_ibcs(filter_student_list(visible, q, grade)).select_related("progress"),
+                                listing.signed)
+    listing.paginate(students)
+    present = set(visible.values_list("grade", flat=True).distinct())
+    grades = [c.code for c in GRADE_PLACEMENT if c.code in LIST_GRADES or c.code in present]
     return render(request, "transcripts/student_list.html", {
-        "site": site, "page": page, "q": q, "sort": sort, "grade": grade, "withheld": withheld,
+        "site": site, "listing": listing, "page": listing.page, "q": q, "sort": listing.signed, "grade": grade,
+        "grades": grades, "withheld": withheld,
         "may_update": permissions.can(request.user, Action.UPDATE, site=site),
         "may_restore": permissions.can(request.user, Action.RESTORE_DELETED, site=site),
         **print_export_menu(),
@@ -49,11 +63,24 @@ def student_detail(request, pk):
     permissions.require_student(request.user, student)
     return render(request, "transcripts/student_detail.html", {
         "student": student,
-        "transcripts": student.transcripts.all(),
+        "transcripts": with_course_names(student.transcripts.all()),
         "ibcs": student.ibcs.all(),
         "may_update": permissions.can(request.user, Action.UPDATE, site=student.site),
         **student_detail_extras(student),
     })
+
+
+def with_course_names(transcripts):
+    """Transcripts with `shown_name`: the transcript course name where the school sent one (it
+    replaces the state name on printed transcripts), else the state course name."""
+    from core_tables.models import CourseCode
+
+    rows = list(transcripts)
+    names = dict(CourseCode.objects.filter(code__in={t.course_code for t in rows}).values_list("code", "name"))
+    for t in rows:
+        t.state_name = names.get(t.course_code, "")
+        t.shown_name = t.course_name.strip() or t.state_name
+    return rows
 
 
 def student_detail_extras(student):

@@ -273,3 +273,11 @@ def format_fields(record_type: str, layout: str, values: dict) -> str:
 def colspecs(record_type: str, layout: str) -> list[tuple[int, int]]:
     """0-based half-open column specs of the data fields (pandas.read_fwf style)."""
     return [(f.start - 1, f.start - 1 + f.length) for f in data_fields(record_type, layout)]
+
+
+# The guide's name of a field by record type ("Graduation Date"), for error reports.
+FIELD_LABELS: dict[tuple[str, str], str] = {}
+for (_rt, _lay), _fields in LAYOUTS.items():
+    for _f in _fields:
+        if _f.name != FILLER:
+            FIELD_LABELS.setdefault((_rt, _f.name), _f.label)

@@ -54,6 +54,7 @@ class UploadError(models.Model):
     record_type = models.CharField(max_length=4)
     state_id = models.CharField(max_length=10, blank=True)
     site = models.CharField(max_length=6, blank=True)  # the student's site (file's 020, else on file)
+    name = models.CharField(max_length=60, blank=True)  # the student's name (file's 020, else on file)
     code = models.CharField(max_length=4, db_index=True)
     field = models.CharField(max_length=40, blank=True)
     position = models.PositiveSmallIntegerField(null=True, blank=True)

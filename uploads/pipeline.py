@@ -21,7 +21,7 @@ from core_tables.periods import period_status
 from core_tables.snapshot import build_snapshot
 from sts.accounts import permissions
 from sts.accounts.permissions import Action
-from transcripts.edits import CATALOG, GRAD_DATE_REMOVAL_REASONS, Finding
+from transcripts.edits import CATALOG, GRAD_DATE_REMOVAL_REASONS, REJECT, Finding
 from transcripts.models import Student
 from transcripts.progress_store import credentialed, graduation_checker
 from transcripts.graduates import overridden_dates
@@ -73,7 +73,9 @@ class Run:
     errors: list = field(default_factory=list)  # dicts for UploadError / JSON
     error_count: int = 0
     grad_date_removed: list = field(default_factory=list)
-    counts: dict = field(default_factory=lambda: {f"{k}_{t}": 0 for k in ("loaded", "error") for t in ("020", "030", "050")})
+    # Records by type: loaded, of rejected students ("error", not loaded), with an error of their own.
+    counts: dict = field(default_factory=lambda: {f"{k}_{t}": 0 for k in ("loaded", "error", "flagged")
+                                                  for t in ("020", "030", "050")})
     error_counts: dict = field(default_factory=dict)
     sponsor: str | None = None
     bssy: int | None = None
@@ -187,7 +189,8 @@ def _extract(path, original_name, workdir):
 def _permission_problems(run, user, sponsor_code, bssy, today, mode):
     problems = []
     if user is not None and not permissions.can(user, Action.UPLOAD, sponsor=sponsor_code):
-        problems.append({"code": "SPONSOR", "message": f"User {user.username} may not submit for sponsor {sponsor_code}."})
+        problems.append({"code": "SPONSOR", "message": f"User {user.username} may not submit files for the sponsor of "
+                                                      "this file (Sponsor Code, columns 11-13 of its records)."})
     status = period_status(bssy, sponsor_code, today)
     if not status.open:
         if mode == "validate":
@@ -260,7 +263,10 @@ def _process(run, scans, sponsor, *, mode, today, user, progress, source, upload
             records_done += n_records
             # The student's site, by which error rows are shown to school-level users.
             site = outcome.student.site.strip() if outcome.student else site_on_file.get(outcome.state_id, "")
-            _record_findings(run, outcome, site)
+            # The name shown beside the State ID in the error report: the file's 020 (else on file, below).
+            named = outcome.student is not None and bool(outcome.findings or outcome.grad_date_reasons)
+            name = _student_name(outcome.student.last_name, outcome.student.first_name) if named else ""
+            _record_findings(run, outcome, site, name)
             if outcome.rejected:
                 run.rejected += 1
                 for rt, recs in (("020", [outcome.student] if outcome.student else []), ("030", outcome.transcripts),
@@ -276,6 +282,7 @@ def _process(run, scans, sponsor, *, mode, today, user, progress, source, upload
                     run.counts[f"loaded_{rt}"] += n
             if progress and run.total % 200 == 0:
                 progress(records_done, total_records)
+    _names_on_file(run, sponsor)
     # Excessive errors mean a broken export, which only a file of some size can show: a small
     # correction file with an error loads its good students and rejects the other (docs/decisions.md).
     share = run.rejected / run.total if run.total else 0
@@ -321,8 +328,29 @@ def _respecting_overrides(check, overridden):
     return checked
 
 
-def _record_findings(run, outcome, site):
+def _student_name(last, first):
+    return f"{last.strip()}, {first.strip()}".strip(", ")[:60]
+
+
+def _names_on_file(run, sponsor):
+    """Error rows of students whose 020 is not in the file: named as the student on file."""
+    missing = {e["state_id"] for e in run.errors if not e["name"] and e["state_id"]}
+    if not missing:
+        return
+    names = {sid: _student_name(last, first) for sid, last, first in Student.objects.filter(
+        sponsor=sponsor, bssy=run.bssy, state_id__in=missing).values_list("state_id", "last_name", "first_name")}
+    for e in run.errors:
+        if not e["name"]:
+            e["name"] = names.get(e["state_id"], "")
+
+
+def _record_findings(run, outcome, site, name=""):
     records = {r.line: r for r in ([outcome.student] if outcome.student else []) + outcome.transcripts + outcome.ibcs}
+    rejecting = {(f.record_type, f.line) for f in outcome.findings
+                 if f.record_type in ("020", "030", "050") and getattr(CATALOG.get(f.code), "severity", REJECT) == REJECT}
+    for rt, line in rejecting:
+        if line in records:  # a record of the file with an error of its own
+            run.counts[f"flagged_{rt}"] += 1
     for f in outcome.findings:
         edit = CATALOG.get(f.code)
         run.error_count += 1
@@ -330,7 +358,7 @@ def _record_findings(run, outcome, site):
         if len(run.errors) < ERROR_ROW_LIMIT:
             record = records.get(f.line)
             run.errors.append({"line": f.line, "record_type": f.record_type, "state_id": f.state_id, "site": site,
-                               "code": f.code,
+                               "name": name, "code": f.code,
                                "field": f.field or "", "position": f.position, "length": f.length, "value": f.value,
                                "message": f.message, "severity": edit.severity if edit else "reject",
                                "record": format_record(record) if record is not None else ""})
@@ -339,7 +367,7 @@ def _record_findings(run, outcome, site):
             code = f"GR{reason}"
             run.error_counts[code] = run.error_counts.get(code, 0) + 1
             run.errors.append({"line": outcome.student.line, "record_type": "020", "state_id": outcome.state_id,
-                               "site": site, "code": code, "field": "graduation_date", "position": 107, "length": 8,
+                               "site": site, "name": name, "code": code, "field": "graduation_date", "position": 107, "length": 8,
                                "value": outcome.student.graduation_date,
                                "message": _removal_message(reason),
                                "severity": "remove_grad_date", "record": format_record(outcome.student)})

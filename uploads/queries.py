@@ -56,3 +56,18 @@ def may_download_original(user, upload) -> bool:
     if upload.user_id == user.pk:
         return True
     return not permissions.is_school_level(user) and may_see_upload(user, upload)
+
+
+# The error report's filters (page and export): (parameter, label in a title).
+FILTERS = (("code", "code"), ("record_type", "record"), ("state_id", "State ID"))
+
+
+def filter_errors(errors, code="", record_type="", state_id=""):
+    """Error rows of one code, one record type, and/or State IDs starting with `state_id`."""
+    if code:
+        errors = errors.filter(code=str(code).strip().upper())
+    if record_type:
+        errors = errors.filter(record_type=str(record_type).strip())
+    if str(state_id).strip():
+        errors = errors.filter(state_id__startswith=str(state_id).strip())
+    return errors

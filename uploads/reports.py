@@ -4,7 +4,7 @@ from django.core.exceptions import BadRequest, PermissionDenied
 from sts.exports import Exporter, register
 
 from .models import Upload
-from .queries import may_see_upload, visible_errors
+from .queries import FILTERS, filter_errors, may_see_upload, visible_errors
 
 
 @register
@@ -24,18 +24,22 @@ class UploadErrors(Exporter):
 
     def title(self, params):
         upload = self._upload(params)
-        return f"Upload {upload.pk} error report - {upload.original_name}"
+        shown = ", ".join(f"{label} {params[key]}" for key, label in FILTERS if params.get(key))
+        return f"Upload {upload.pk} error report - {upload.original_name}" + (f" ({shown})" if shown else "")
 
     def _errors(self, params):
-        """The rows the requesting user sees (school-level users: their sites')."""
+        """The rows the requesting user sees (school-level users: their sites'), filtered as the
+        report page was when the export was asked for."""
         upload = self._upload(params)
-        return visible_errors(self.user, upload) if self.user is not None else upload.errors.all()
+        errors = visible_errors(self.user, upload) if self.user is not None else upload.errors.all()
+        return filter_errors(errors, **{key: params.get(key, "") for key, _label in FILTERS})
 
     def count(self, params):
         return self._errors(params).count()
 
     def rows(self, params):
-        yield ["Line", "Record type", "State ID", "Code", "Field", "Position", "Value", "Message", "Effect", "Input record"]
+        yield ["Line", "Record type", "State ID", "Name", "Code", "Field", "Position", "Value", "Message", "Effect",
+               "Input record"]
         for e in self._errors(params).order_by("line", "id").iterator(chunk_size=2000):
-            yield [e.line, e.record_type, e.state_id, e.code, e.field, e.position, e.value, e.message,
+            yield [e.line, e.record_type, e.state_id, e.name, e.code, e.field, e.position, e.value, e.message,
                    "graduation date removed" if e.severity == "remove_grad_date" else "student rejected", e.record]

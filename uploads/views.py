@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
 from django.http import FileResponse, Http404
@@ -16,13 +15,17 @@ from core_tables.periods import fmt_bssy
 from sts.accounts import permissions
 from sts.accounts.permissions import Action, PeriodClosed
 from sts.export_views import start_export
+from sts.lists import DESC, Column, Listing
 from transcripts.deleted import RestoreRefused
 
 from .deletions import deleted_by, may_undo, undo_deletions, undo_refusal
 from .files import base_name, declared_sponsor
 from .forms import UploadForm
 from .handlers import too_large_message
-from .queries import may_download_original, row_sites, uploads_visible_to, visible_errors
+from .models import Upload
+from .layouts import FIELD_LABELS
+from .queries import filter_errors, may_download_original, row_sites, uploads_visible_to, visible_errors
+from .recordview import record_blocks
 from .storage import store_upload
 from .tasks import read_progress, reap_stale_uploads
 
@@ -64,8 +67,9 @@ def _refusal_before_storing(user, incoming):
     name = base_name(incoming.name)
     sponsor = declared_sponsor(incoming, name)
     if sponsor and not permissions.can(user, Action.UPLOAD, sponsor=sponsor):
-        return (f"{name} is a file of sponsor {sponsor!r} (Sponsor Code, columns 11-13 of its first record); "
-                "you may submit only for your own sponsor. The file was not stored.")
+        own = f" ({user.sponsor.code})" if user.sponsor_id else ""
+        return (f"{name} is a file of another sponsor: its Sponsor Code (columns 11-13 of the first record) is not "
+                f"yours{own}, and you may submit only for your own sponsor. The file was not stored.")
     return ""
 
 
@@ -119,60 +123,115 @@ def _upload_or_404(request, pk):
     return job
 
 
+# The error report's lists: the errors (sortable, paged) and the errors by code (sortable by count).
+ERROR_COLUMNS = [
+    Column("line", "Line", ("line", "id"), numeric=True), Column("record_type", "Record", ("record_type", "line")),
+    Column("state_id", "State ID", ("state_id", "line")), Column("name", "Name", ("name", "line")),
+    Column("code", "Code", ("code", "line")), Column("field", "Field", ("field", "line")),
+    Column("position", "Pos", ("position", "line"), numeric=True), Column("value", "Value"),
+    Column("message", "Message"),
+]
+CODE_COLUMNS = [Column("code", "Code", index=0), Column("message", "Message", index=2),
+                Column("n", "Errors", index=1, first=DESC, numeric=True)]
+RECORD_TYPES = (("020", "Student"), ("030", "Transcript"), ("050", "IBC"))
+
+
+def record_counts(job, visible):
+    """(record type, name, with an error, of rejected students, loaded) for the Records table.
+    Uploads stored before the "records with an error" count are counted from their rows."""
+    counts = job.counts or {}
+    flagged = {rt: counts.get(f"flagged_{rt}") for rt, _n in RECORD_TYPES}
+    if any(v is None for v in flagged.values()):
+        flagged = dict(visible.exclude(severity="remove_grad_date").values("record_type")
+                       .annotate(n=Count("line", distinct=True)).values_list("record_type", "n"))
+    return [(rt, name, flagged.get(rt) or 0, counts.get(f"error_{rt}", 0), counts.get(f"loaded_{rt}", 0))
+            for rt, name in RECORD_TYPES]
+
+
 @login_required
 def detail(request, pk):
-    """Status while it runs (htmx polling), then the error report."""
+    """Status while it runs (htmx polling), then the error report: the last poll swaps the
+    report in place of the status, so the page never reloads."""
     job = _upload_or_404(request, pk)
     if job.status == "processing":
         job.students_done, job.students_total = read_progress(job)
     if request.headers.get("HX-Request") and request.GET.get("part") == "status":
-        response = render(request, "uploads/_status.html", {"job": job})
-        if job.finished:
-            response["HX-Refresh"] = "true"  # reload once: the full error report replaces the status
+        if not job.finished:
+            return render(request, "uploads/_status.html", {"job": job})
+        request.GET = request.GET.copy()
+        request.GET.pop("part")  # the report's links are the page's, not the poll's
+        response = render(request, "uploads/_report.html", report_context(request, job))
+        response["HX-Retarget"], response["HX-Reswap"] = "#upload-report", "innerHTML"
         return response
+    return render(request, "uploads/detail.html", report_context(request, job))
+
+
+def report_context(request, job) -> dict:
+    """What the error report shows the user: the rows of their sites, filtered, sorted, paged."""
     visible = visible_errors(request.user, job)
-    errors = visible
-    code, record_type, state_id = request.GET.get("code", ""), request.GET.get("record_type", ""), request.GET.get("state_id", "").strip()
-    if code:
-        errors = errors.filter(code=code)
-    if record_type:
-        errors = errors.filter(record_type=record_type)
-    if state_id:
-        errors = errors.filter(state_id=state_id)
-    by_code = [(row["code"], row["n"], code_label(row["code"]))
+    code, record_type = request.GET.get("code", "").strip().upper(), request.GET.get("record_type", "")
+    state_id = request.GET.get("state_id", "").strip()
+    listing = Listing(request, ERROR_COLUMNS, default="line", per_page=100, page_sizes=(50, 100, 200, 500),
+                      noun="errors")
+    for e in listing.paginate(listing.order(filter_errors(visible, code, record_type, state_id))):
+        e.field_label = FIELD_LABELS.get((e.record_type, e.field), e.field)
+    by_code = [(row["code"], row["n"], code_label(row["code"]), listing.url(code=row["code"], page=None))
                for row in visible.values("code").annotate(n=Count("id")).order_by("code")]
-    page = Paginator(errors, 100).get_page(request.GET.get("page"))
-    listed = sum(n for _c, n, _m in by_code)
+    codes = Listing(request, CODE_COLUMNS, default="code", prefix="codes_")
+    listed = sum(row[1] for row in by_code)
     scoped = row_sites(request.user, job) is not None
-    removed = deleted_by(request.user, job)
-    return render(request, "uploads/detail.html", {
-        "job": job, "page": page, "by_code": by_code, "code": code, "record_type": record_type, "state_id": state_id,
+    removed = deleted_by(request.user, job) if job.finished else []
+    filters = {"code": code, "record_type": record_type, "state_id": state_id}
+    return {
+        "job": job, "listing": listing, "page": listing.page, "by_code": codes.order_rows(by_code), "codes": codes,
+        **filters, "filtered": any(filters.values()), "has_rows": bool(by_code),
+        "all_codes_url": listing.url(code=None, page=None), "record_types": RECORD_TYPES,
+        "record_counts": record_counts(job, visible),
         "unlisted": 0 if scoped else max(0, sum(job.error_counts.values()) - listed), "scoped": scoped,
         "removed": removed, "may_download": may_download_original(request.user, job),
         "may_undo": bool(removed) and may_undo(request.user, job),
         "undo_refusal": undo_refusal(job) if removed else "",
-    })
+    }
 
 
 @login_required
 def record(request, pk, error_pk):
-    """The input record of an error with the field in error highlighted (htmx fragment)."""
+    """The input record of an error, ruled, the field in error marked (htmx fragment)."""
     job = _upload_or_404(request, pk)
     error = get_object_or_404(visible_errors(request.user, job), pk=error_pk)
-    text, start, length = error.record, (error.position or 0) - 1, error.length or 0
-    parts = (text[:start], text[start:start + length], text[start + length:]) if start >= 0 and length else (text, "", "")
-    return render(request, "uploads/_record.html", {"error": error, "parts": parts})
+    return render(request, "uploads/_record.html", {
+        "error": error, "blocks": record_blocks(error.record, error.position, error.length),
+        "field_label": FIELD_LABELS.get((error.record_type, error.field), error.field),
+        "last_column": (error.position or 0) + (error.length or 0) - 1})
+
+
+HISTORY_COLUMNS = [
+    Column("pk", "#", ("pk",), first=DESC), Column("created", "Date/time", ("created_at",), first=DESC),
+    Column("user", "User", ("user__username",)), Column("sponsor", "Sponsor", ("sponsor__code",)),
+    Column("bssy", "BSSY", ("bssy",), first=DESC), Column("file", "File", ("original_name",)),
+    Column("size", "Size", ("size",), first=DESC, numeric=True), Column("mode", "Mode", ("mode",)),
+    Column("status", "Status", ("status",)), Column("020", "020 loaded/err", numeric=True),
+    Column("030", "030 loaded/err", numeric=True), Column("050", "050 loaded/err", numeric=True), Column("report", ""),
+]
 
 
 @login_required
 def history(request):
-    """View Uploads: every upload the user may see."""
+    """View Uploads: every upload the user may see, newest first; by status and file name."""
     permissions.require(request.user, Action.UPLOAD)
     reap_stale_uploads()
-    page = Paginator(uploads_visible_to(request.user), 50).get_page(request.GET.get("page"))
+    uploads = uploads_visible_to(request.user)
+    status, q = request.GET.get("status", ""), request.GET.get("q", "").strip()
+    if status in dict(Upload.STATUSES):
+        uploads = uploads.filter(status=status)
+    if q:
+        uploads = uploads.filter(original_name__istartswith=q)
+    listing = Listing(request, HISTORY_COLUMNS, default="created", noun="uploads")
+    page = listing.paginate(listing.order(uploads))
     for job in page:
         job.may_download = may_download_original(request.user, job)
-    return render(request, "uploads/history.html", {"page": page})
+    return render(request, "uploads/history.html", {"page": page, "listing": listing, "status": status, "q": q,
+                                                    "statuses": Upload.STATUSES})
 
 
 @login_required

@@ -16,7 +16,7 @@ from .groups import GROUPS, Action
 
 __all__ = ["Action", "can", "require", "require_write", "sites_for", "sponsors_for", "site_or_404",
            "is_state_staff", "is_school_level", "PeriodClosed", "consent_only", "can_see_student", "require_student",
-           "scope_students", "SITE_REFUSED", "CONSENT_REFUSED"]
+           "scope_students", "refusal", "SITE_REFUSED", "CONSENT_REFUSED"]
 
 # Refusals name no other site (a school-level user must not learn what exists elsewhere).
 SITE_REFUSED = "This student is at a site you do not have access to."
@@ -81,11 +81,36 @@ def can(user, action, *, sponsor=None, site=None) -> bool:
     return site_code in _site_codes(user) if site_code else bool(_site_codes(user))
 
 
+# What each action lets a user do, for refusals ("Your security group may not upload batch files").
+DOING = {
+    Action.VIEW: "view student data", Action.UPDATE: "update student records",
+    Action.UPLOAD: "upload batch files", Action.CERTIFY: "certify graduate transcripts",
+    Action.MANAGE_SITE_SECURITY: "manage users and the site-level security table",
+    Action.REQUEST_PRIOR_PERIOD: "request prior collection period access",
+    Action.EDIT_CORE_TABLES: "edit the core tables", Action.EDIT_REFERENCE: "edit the reference tables",
+    Action.APPROVE_PRIOR_PERIOD: "approve prior collection period requests",
+    Action.RESTORE_DELETED: "restore deleted student records",
+}
+
+
+def refusal(user, action, *, sponsor=None, site=None) -> str:
+    """Why `can` said no, naming no site or sponsor (a school-level user must not learn what
+    exists elsewhere; the user already knows the ones they may reach)."""
+    group = _group(user)
+    if group is None:
+        return "Your user ID has no security group, or it is disabled or locked."
+    if Action(action) not in group.actions:
+        return f"Your security group ({group.label}) may not {DOING[Action(action)]}."
+    if site is not None:
+        return "This page is for a site you do not have access to."
+    if sponsor is not None:
+        return "This page is for a sponsor you do not have access to."
+    return f"You have no site or sponsor where you may {DOING[Action(action)]}."
+
+
 def require(user, action, *, sponsor=None, site=None, message=None):
     if not can(user, action, sponsor=sponsor, site=site):
-        target = _code(site) or _code(sponsor)
-        raise PermissionDenied(message or f"You are not allowed to {Action(action).value.replace('_', ' ')}"
-                                          + (f" for {target}." if target else "."))
+        raise PermissionDenied(message or refusal(user, action, sponsor=sponsor, site=site))
 
 
 def require_write(user, action, *, bssy: int, sponsor=None, site=None, today: dt.date | None = None):

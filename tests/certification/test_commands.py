@@ -39,7 +39,7 @@ def test_sts_certify_prints_the_contract_and_runs_synchronously(open_period, mak
 def test_sts_certify_refuses_users_without_the_right_and_wrong_sites(open_period, make_user):
     make_user("E017UPL", "lea-upload", "017")
     make_graduate(0)
-    with pytest.raises(CommandError, match="not allowed to certify"):
+    with pytest.raises(CommandError, match="may not certify graduate transcripts"):
         run("sts_certify", "--sponsor", "017", "--site", "017001", "--bssy", str(BSSY), "--user", "E017UPL", "--json")
     with pytest.raises(CommandError, match="No site 017001 of sponsor 036"):
         run("sts_certify", "--sponsor", "036", "--site", "017001", "--bssy", str(BSSY), "--user", "E017UPL")

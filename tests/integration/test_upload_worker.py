@@ -79,7 +79,7 @@ def test_upload_report_and_export_through_the_worker(worker, client, coordinator
     from openpyxl import load_workbook
     sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
     rows = list(sheet.values)
-    assert rows[0][:4] == ("Line", "Record type", "State ID", "Code") and len(rows) == upload.errors.count() + 1
+    assert rows[0][:5] == ("Line", "Record type", "State ID", "Name", "Code") and len(rows) == upload.errors.count() + 1
     assert job_url.endswith(f"/exports/{job.pk}/")
 
 

@@ -95,3 +95,22 @@ def test_user_of_another_lea_gets_403(client, other_lea_user):
     assert page(client, student).status_code == 403
     assert page(client, student, path="CA").status_code == 403
     assert not StudentProgress.objects.filter(student=student).exists()
+
+
+def test_each_gpa_has_one_name_on_the_page_and_the_award_gpa_is_its_own_core(client, lea_user):
+    """Issue 12, item 6: "TU core GPA" and "TC core GPA" (the TOPS GPA), never a bare "Core GPA"
+    for two different numbers, and the page says why the two core GPAs differ."""
+    student = make_student(courses=TU_COURSES)
+    recompute([student.pk])
+    client.force_login(lea_user)
+    html = page(client, student).content.decode()
+    assert re.search(r'data-gpa-name="core">TU core GPA<', html)
+    assert re.search(r'data-gpa-name="tops">TC core GPA <span[^>]*>\(TOPS GPA\)', html)
+    award = re.search(r'data-award="TC".*?</table>', html, re.S).group(0)
+    assert "TC core GPA <strong data-award-gpa>" in award and "Minimum TC core GPA" in award
+    summary_tops = re.search(r'data-gpa="tops">([^<]*)<', html).group(1)
+    assert re.search(r"data-award-gpa>([^<]*)<", award).group(1) == summary_tops  # the same number, the same name
+    assert "Core GPA" not in html.replace("TU core GPA", "").replace("TC core GPA", "")
+    assert "that is why the two core GPAs differ" in html
+    what_if = page(client, student, path="CA").content.decode()
+    assert 'data-gpa-name="core">CA core GPA<' in what_if and "TJ core GPA" in what_if

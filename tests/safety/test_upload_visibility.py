@@ -123,7 +123,7 @@ def test_a_file_of_another_sponsor_is_refused_before_it_is_stored(tmp_path, clie
     response = client.post(reverse("uploads:upload"), {
         "bssy": 2025, "mode": "partial", "file": SimpleUploadedFile("foreign.txt", path.read_bytes())})
     assert response.status_code == 200
-    assert "is a file of sponsor &#x27;036&#x27;" in response.content.decode()
+    assert "is a file of another sponsor" in response.content.decode() and "&#x27;036&#x27;" not in response.content.decode()
     assert not Upload.objects.exists()
     with pytest.raises(CommandError, match="sponsor '036'"):
         call_command("sts_upload", str(path), "--user", "E017UPL", "--mode", "partial")
@@ -136,7 +136,7 @@ def test_a_file_of_another_sponsor_is_refused_before_it_is_stored(tmp_path, clie
     response = client.post(reverse("uploads:upload"), {
         "bssy": 2025, "mode": "partial",
         "file": SimpleUploadedFile("foreign.zip", (tmp_path / "foreign.zip").read_bytes())})
-    assert "is a file of sponsor" in response.content.decode() and not Upload.objects.exists()
+    assert "is a file of another sponsor" in response.content.decode() and not Upload.objects.exists()
 
 
 def test_a_rejected_files_sponsor_is_recorded_only_if_the_user_may_upload_for_it(tmp_path, users):

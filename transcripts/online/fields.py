@@ -29,6 +29,7 @@ CREDITS = "credits"  # 1.00 online, "100" (2 implied decimals, zero-padded) in b
 COUNT = "count"  # 3 online, "0003" (zero-padded) in batch
 YES_NO = "yes_no"  # a Y/N drop-down
 FLAG = "flag"  # a check box, Y when ticked, N when not
+NUMBER = "number"  # a number, passed as typed (the local GPA: free text in a batch file)
 
 BOTH = (PUBLIC, NONPUBLIC)
 
@@ -42,7 +43,7 @@ class EntryField:
     choices: str | None = None  # code list (core_tables.codelists) or one of SOURCES
     layouts: tuple[str, ...] = BOTH
     registry: bool = False  # public/charter: filled from the Secure ID registry, read-only
-    format_code: str | None = None  # the edit that guards the field's format (too large a number)
+    format_code: str | None = None  # the edit that guards the field's format (not a number, too large a number)
     group: str = ""  # fieldset on the form
 
     def width(self, record_type: str, layout: str) -> int:
@@ -75,7 +76,7 @@ STUDENT_FIELDS: tuple[EntryField, ...] = (
         "Native Hawaiian or Other Pacific Islander", "White"))),
     EntryField("grade", "Grade placement", CODE, choices="grade_placement", group=PROGRAM,
                help="The student's grade level for the school year (06-08 public/charter only)."),
-    EntryField("grade9_entry", "Grade 9 entry year", YEAR, group=PROGRAM,
+    EntryField("grade9_entry", "Grade 9 entry year", YEAR, format_code="209", group=PROGRAM,
                help="BSSY in which the student entered grade 9 (2016 for 2016-17). Blank for grades 06-08; "
                     "BSSY + 1 for T9."),
     EntryField("diploma_path", "Diploma path", CODE, choices="diploma_path", group=PROGRAM,
@@ -103,7 +104,7 @@ STUDENT_FIELDS: tuple[EntryField, ...] = (
                  help="P, A or G (G: ELA and math only); blank if not applicable.")
       for name, label in (("eoc_ela", "EOC ELA"), ("eoc_math", "EOC math"), ("eoc_science", "EOC science"),
                           ("eoc_social_studies", "EOC social studies"))),
-    EntryField("local_gpa", "Local GPA", TEXT, group=LOCAL, help="Optional; printed as entered."),
+    EntryField("local_gpa", "Local GPA", NUMBER, group=LOCAL, help="Optional; a number like 3.50, printed as entered."),
     EntryField("rank_position", "Rank: position in class", COUNT, format_code="220", group=LOCAL,
                help="Optional; at least 1 and not more than the class size."),
     EntryField("rank_size", "Rank: size of class", COUNT, format_code="220", group=LOCAL),
@@ -112,7 +113,7 @@ STUDENT_FIELDS: tuple[EntryField, ...] = (
 )
 
 TRANSCRIPT_FIELDS: tuple[EntryField, ...] = (
-    EntryField("course_bssy", "Course BSSY", YEAR, help="The school year the course was taken (2024 for 2024-25)."),
+    EntryField("course_bssy", "Course BSSY", YEAR, format_code="301", help="The school year the course was taken (2024 for 2024-25)."),
     EntryField("course_code", "Course code", CODE, choices="courses",
                help="A state course code valid in the course BSSY; type to search."),
     EntryField("part", "Part", CODE, choices="part",
@@ -147,7 +148,7 @@ TRANSCRIPT_FIELDS: tuple[EntryField, ...] = (
 IBC_FIELDS: tuple[EntryField, ...] = (
     EntryField("ibc_code", "IBC", CODE, choices="ibc_codes", help="From the IBC matrix."),
     EntryField("semester_earned", "Semester earned", CODE, choices="ibc_semester"),
-    EntryField("year_earned", "Year earned (BSSY)", YEAR, help="Not later than the current BSSY."),
+    EntryField("year_earned", "Year earned (BSSY)", YEAR, format_code="512", help="Not later than the current BSSY."),
     EntryField("vendor", "Test vendor", CODE, choices="test_vendors", help="Optional; from the list of vendors."),
     EntryField("pass_fail", "Pass/fail", CODE, choices="pass_fail",
                help="At most one pass and one fail per IBC."),
@@ -180,6 +181,23 @@ class NotRepresentable(ValueError):
 _DECIMAL = re.compile(r"(\d*)(?:\.(\d{0,2}))?")
 _SLASH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+# What a number field wants, for the message when something else is typed.
+NUMBER_FORMATS = {YEAR: "a 4-digit year, like 2024", COUNT: "a whole number, like 3",
+                  CREDITS: "a number with at most two decimals, like 1.00", NUMBER: "a number, like 3.50"}
+_NUMBER_PATTERNS = {kind: re.compile(pattern) for kind, pattern in {
+    YEAR: r"[0-9]{4}", COUNT: r"[0-9]+", CREDITS: r"(?=\.?[0-9])[0-9]*(?:\.[0-9]{0,2})?",
+    NUMBER: r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+"}.items()}
+
+
+def number_problem(kind: str, typed) -> str:
+    """'' when `typed` is blank, not a number field, or a number of the field's kind; else what
+    to type instead ("a whole number, like 3")."""
+    text = ("" if typed is None else str(typed)).strip()
+    if not text or kind not in NUMBER_FORMATS or _NUMBER_PATTERNS[kind].fullmatch(text):
+        return ""
+    return NUMBER_FORMATS[kind]
 
 
 def to_raw(kind: str, typed: str | bool | None, width: int) -> str:

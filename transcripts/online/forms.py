@@ -19,8 +19,8 @@ from transcripts.edits import CATALOG
 from transcripts.records import IBC, PUBLIC, STUDENT, TRANSCRIPT
 
 from .fields import (
-    CODE, COUNT, CREDITS, DATE, FIELDS, FLAG, PERSONAL, YEAR, YES_NO, EntryField, entry_fields, field_named,
-    raw_values,
+    CODE, COUNT, CREDITS, DATE, FIELDS, FLAG, NUMBER, PERSONAL, YEAR, YES_NO, EntryField, entry_fields, field_named,
+    number_problem, raw_values,
 )
 
 DATALIST_SOURCES = frozenset({"courses", "sponsors", "sites", "school_sites"})  # long lists: type to search
@@ -103,8 +103,8 @@ class RecordForm(forms.Form):
             attrs["list"] = f"list-{f.name}"
         if f.kind == DATE:
             attrs.update({"placeholder": "MM/DD/YYYY", "inputmode": "numeric"})
-        elif f.kind in (YEAR, COUNT, CREDITS):
-            attrs["inputmode"] = "decimal" if f.kind == CREDITS else "numeric"
+        elif f.kind in (YEAR, COUNT, CREDITS, NUMBER):
+            attrs["inputmode"] = "decimal" if f.kind in (CREDITS, NUMBER) else "numeric"
         # Room for the online format (1.00, 05/20/2026) of a batch field of `width` columns.
         limit = {DATE: 10, CREDITS: width + 3}.get(f.kind, width)
         attrs["maxlength"] = limit
@@ -114,12 +114,17 @@ class RecordForm(forms.Form):
         """{fieldset: layout object} shown after a fieldset's fields (even when it has none)."""
         return {}
 
+    def field_extras(self) -> dict:
+        """{field name: layout object} shown under a field, inside its cell."""
+        return {}
+
     def _layout(self) -> Layout:
-        extras = self.group_extras()
+        extras, under = self.group_extras(), self.field_extras()
         groups: dict[str, list] = {g: [] for g in extras}
         for f in self.entry_fields:
             # The field with the box its live check (htmx) fills.
-            cell = Div(Field(f.name, template="online/_crispy_field.html"), css_class="col-sm-6 col-lg-4")
+            cell = Div(Field(f.name, template="online/_crispy_field.html"), *([under[f.name]] if f.name in under else []),
+                       css_class="col-sm-6 col-lg-4")
             groups.setdefault(f.group, []).append(cell)
         order = [f.group for f in FIELDS[self.record_type]]
         parts = []
@@ -131,6 +136,15 @@ class RecordForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        for f in self.entry_fields:
+            # A number field holding something else: said plainly, with the code a batch file gets.
+            wanted = number_problem(f.kind, data.get(f.name))
+            if wanted:
+                lead = f"{f.format_code} {CATALOG[f.format_code].message}: " if f.format_code else ""
+                if f.format_code:
+                    self.codes.append(f.format_code)
+                self.add_error(f.name, forms.ValidationError(f"{lead}{data.get(f.name)!r} is not a number; type {wanted}.",
+                                                             code=f.format_code or "number"))
         self.raw, problems = raw_values(self.record_type, self.layout, data, self.entry_fields)
         for name, code in problems.items():
             self.codes.append(code)
@@ -171,10 +185,20 @@ class StudentForm(RecordForm):
         # Public/charter: the registry's demographics, read-only, under the State ID.
         return {PERSONAL: HTML('{% include "online/_registry_panel.html" %}')} if self.layout == PUBLIC else {}
 
-    def __init__(self, *args, layout: str, adding: bool, registry_url: str = "", **kwargs):
+    def field_extras(self) -> dict:
+        # While the State ID is typed: is it already on file for the sponsor (edit 211)?
+        if not self.on_file_url:
+            return {}
+        return {"state_id": HTML(
+            f'<div id="on-file" aria-live="polite" hx-get="{escape(self.on_file_url)}" hx-include="#id_state_id" '
+            'hx-trigger="keyup changed delay:300ms from:#id_state_id, change from:#id_state_id" hx-target="this" '
+            'hx-swap="innerHTML"></div>')}
+
+    def __init__(self, *args, layout: str, adding: bool, registry_url: str = "", on_file_url: str = "", **kwargs):
         fields = entry_fields(STUDENT, layout, registry=False if layout == PUBLIC else None)
         if not adding:
             fields = tuple(f for f in fields if f.name != "state_id")
+        self.on_file_url = on_file_url if adding else ""
         super().__init__(*args, layout=layout, fields=fields, **kwargs)
         if adding:
             state_id = self.fields["state_id"]

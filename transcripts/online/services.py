@@ -121,6 +121,14 @@ def registry_for_site(state_id: str, site: Site) -> SecureId | None:
     return entry if entry is not None and entry.site_id == site.pk else None
 
 
+def student_on_file(sponsor, bssy: int, state_id: str) -> Student | None:
+    """The student of `sponsor` and `bssy` with this State ID (what edit 211 refuses to add twice)."""
+    state_id = (state_id or "").strip()
+    if not state_id:
+        return None
+    return Student.objects.select_related("site").filter(sponsor=sponsor, bssy=bssy, state_id=state_id).first()
+
+
 # --- running the catalog ------------------------------------------------------------------------
 
 def edit_context(sponsor, bssy: int, state_id: str, today: dt.date) -> EditContext:

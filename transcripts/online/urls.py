@@ -7,6 +7,7 @@ urlpatterns = [
     path("sites/<str:site_code>/new/", views.add_student, name="add_student"),
     path("sites/<str:site_code>/new/check/", views.check_new_student, name="check_new_student"),
     path("sites/<str:site_code>/registry/", views.registry_lookup, name="registry_lookup"),
+    path("sites/<str:site_code>/on-file/", views.on_file_check, name="on_file_check"),
     path("sites/<str:site_code>/overrides/", views.override_report, name="override_report"),
     path("sites/<str:site_code>/deleted/", views.deleted_sets, name="deleted_sets"),
     path("<int:pk>/edit/", views.edit_student, name="edit_student"),

@@ -92,7 +92,8 @@ def _student_form(request, site, bssy, student, data=None):
             # On the Override Report: saving the removed date again corrects or overrides it.
             initial["graduation_date"] = student.removed_graduation_date.strftime("%m/%d/%Y")
     return StudentForm(data, initial=initial, layout=layout, adding=adding, check_url=check_url,
-                       registry_url=reverse("transcripts:registry_lookup", args=[site.code]) if adding else "")
+                       registry_url=reverse("transcripts:registry_lookup", args=[site.code]) if adding else "",
+                       on_file_url=reverse("transcripts:on_file_check", args=[site.code]) if adding else "")
 
 
 def _registry_context(site, state_id, student=None):
@@ -159,6 +160,18 @@ def registry_lookup(request, site_code):
     """htmx: the Personal Information panel for the State ID typed on Add New Student."""
     site = permissions.site_or_404(request.user, site_code, Action.UPDATE)
     return render(request, "online/_registry.html", _registry_context(site, request.GET.get("state_id")))
+
+
+@login_required
+def on_file_check(request, site_code):
+    """htmx, while the State ID is typed on Add New Student: is it already on file for this
+    sponsor and BSSY? The student is linked only for a user who may see it; anyone else learns
+    only that it is on file for the sponsor (its site is not named)."""
+    site = permissions.site_or_404(request.user, site_code, Action.UPDATE)
+    on_file = S.student_on_file(site.sponsor, request.bssy, request.GET.get("state_id", ""))
+    return render(request, "online/_on_file.html", {
+        "on_file": on_file, "visible": on_file is not None and permissions.can_see_student(request.user, on_file),
+        "site": site})
 
 
 # --- live checks (htmx) ---------------------------------------------------------------------------

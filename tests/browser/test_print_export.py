@@ -1,15 +1,13 @@
 """In a real browser: the Student List's Print & Export -> Export Summary to Excel shows its
 progress in place, the download starts by itself when the worker is done, and My downloads
 lists the file."""
-import os
-
 import pytest
 from openpyxl import load_workbook
 
 from tests.integration.conftest import worker  # noqa: F401  (fixture)
-from tests.online.test_browser import browser_page, sign_in  # noqa: F401  (fixtures)
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from .helpers import sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.redis, pytest.mark.worker,
               pytest.mark.django_db(transaction=True)]
 
@@ -28,15 +26,11 @@ def loaded(committed_reference, tmp_path, make_user):  # noqa: F811
     return make_user("E017INQ", "lea-inquiry", "017")
 
 
-def test_export_summary_from_the_student_list(loaded, worker, live_server, browser_page, tmp_path):  # noqa: F811
+def test_export_summary_from_the_student_list(loaded, worker, live_server, page, tmp_path):  # noqa: F811
     from playwright.sync_api import expect
 
     from transcripts.models import Student
 
-    page = browser_page
-    errors = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "favicon" not in (
-        m.location or {}).get("url", "") else None)
     sign_in(page, live_server, loaded)
     page.goto("/students/sites/017001/?grade=12")
     page.click("#print-export .dropdown-toggle")
@@ -57,4 +51,3 @@ def test_export_summary_from_the_student_list(loaded, worker, live_server, brows
     page.click("#menu-my-downloads")
     expect(page.locator("#my-downloads")).to_contain_text("Student Summary - 017001, grade 12")
     expect(page.locator("#my-downloads")).to_contain_text("download")
-    assert not errors, errors

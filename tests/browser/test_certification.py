@@ -2,37 +2,25 @@
 graduates move to S or R, opens an official transcript, a stranger verifies it, a correction flips
 the site to needs recertification, and re-certifying issues version 2 while version 1 reads
 superseded."""
-import os
-
 import pytest
 
-from tests.online.test_browser import browser_page, reference, sign_in  # noqa: F401  (fixtures)
+from tests.certification.conftest import BSSY, make_graduate, signing, signing_pair  # noqa: F401  (fixtures)
 
-from .conftest import BSSY, make_graduate
+from .helpers import sign_in
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def eager_queue():
-    """The OTS tasks run in the live server's thread (the worker path is tested in test_worker.py)."""
-    from sts.celery import app
-
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
-
-
-def test_certify_open_verify_correct_and_recertify(reference, live_server, browser_page, make_user, eager_queue,  # noqa: F811
+def test_certify_open_verify_correct_and_recertify(reference, signing, live_server, page, make_user, eager_queue,  # noqa: F811
                                                    tmp_path):
+    """The OTS tasks run in the live server's thread (eager_queue): the worker path is
+    tests/certification/test_worker.py."""
     from playwright.sync_api import expect
 
     from certification.models import OfficialTranscript
     from certification.storage import file_of
     from transcripts.graduates import mark_graduate_change
 
-    page = browser_page
     grad = make_graduate(0)
     rejected = make_graduate(1, gee="")
     coordinator = make_user("E017GRD", "lea-gradcert", "017")

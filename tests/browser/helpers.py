@@ -1,0 +1,38 @@
+"""Steps the journeys share: signing in a user, loading generated students, saving a download."""
+from pathlib import Path
+
+
+def sign_in(page, live_server, user):
+    """The session of `user` in the browser (signing in through the form is its own journey)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    page.context.clear_cookies()
+    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
+                               "url": live_server.url}])
+
+
+def load_generated(tmp_path, sponsor, students, user_id, seed=3):
+    """Students loaded the way an LEA's arrive: a generated file through the real pipeline."""
+    from tests.exports.conftest import generate, upload
+
+    result = upload(generate(tmp_path, sponsor, students, seed=seed), user_id, mode="partial")
+    assert result["accepted"], result
+    return result
+
+
+def fill(page, **values):
+    """Type, or choose, each value into the form field of that name (`#id_<name>`)."""
+    for name, value in values.items():
+        field = page.locator(f"#id_{name}")
+        if field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
+
+
+def saved(download, tmp_path) -> Path:
+    target = tmp_path / download.suggested_filename
+    download.save_as(target)
+    return target
