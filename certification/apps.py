@@ -6,4 +6,11 @@ class CertificationConfig(AppConfig):
     verbose_name = "Graduate site certification"
 
     def ready(self):
+        from transcripts import extensions
+
         from . import exports  # noqa: F401  (registers the transcript exporters)
+        from .queries import official_transcripts, site_states
+
+        # The Site List, Student Detail and STSQ11 show what certification knows.
+        extensions.provide(extensions.SITE_CERTIFICATIONS, site_states)
+        extensions.provide(extensions.OFFICIAL_TRANSCRIPTS, official_transcripts)

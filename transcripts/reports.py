@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models.fields.json import KeyTextTransform
+from django.utils import timezone
 
 from core_tables.codelists import CODE_LISTS
 from core_tables.models import Site
@@ -22,6 +23,7 @@ from sts.accounts import permissions
 from sts.accounts.permissions import Action
 from sts.exports import FORMAT_LABELS, Exporter, register
 
+from . import extensions
 from .models import Student, Transcript
 from .print_export import SelectionExporter
 from .progress.partnumbers import part_number_findings
@@ -130,13 +132,14 @@ class OverallGpaReport(SelectionExporter):
     """STSQ11: "Arranged by sponsor, site and grade level, its major components are Overall GPA,
     Class Rank and Grad Class Rank." Ranked from the stored results (`StudentProgress`) over the
     whole class; the rows are those the user may see (a LOSFA user's consent-Y students keep the
-    ranks they have in the whole class). The site certification date column comes with the
-    certification app."""
+    ranks they have in the whole class). "Site Certified" is the date the site's graduates were
+    certified for the BSSY (from the certification app), empty where they are not."""
 
     name = "stsq11"
     label = SITE_REPORTS["stsq11"].label
     HEADER = ["Sponsor", "Site", "Grade", "State ID", "Name", "Overall GPA", "Class Rank", "Class Size",
-              "Class Percent", "Grad Class Rank", "Grad Class Size", "Grad Class Percent", "Graduation Date"]
+              "Class Percent", "Grad Class Rank", "Grad Class Size", "Grad Class Percent", "Graduation Date",
+              "Site Certified"]
 
     def rows(self, params):
         sel = self.selection(params)
@@ -150,6 +153,7 @@ class OverallGpaReport(SelectionExporter):
             "site__code", "pk", "state_id", "last_name", "first_name", "grade", "graduation_date", "gpa")]
         ranks = class_rank((s.pk, sel.sponsor, site, s.grade, s.gpa, s.graduation_date is not None)
                            for site, s in students)
+        certified = _certification_dates(everyone, sel.bssy)
         yield self.HEADER
         for (site, s), rank in sorted(zip(students, ranks), key=lambda line: (
                 line[0][0], _grade_order(line[0][1].grade), line[0][1].grade, line[1].class_rank is None,
@@ -159,7 +163,16 @@ class OverallGpaReport(SelectionExporter):
             yield [sel.sponsor, site, s.grade, s.state_id, f"{s.last_name}, {s.first_name}".strip(", "),
                    _gpa(s.gpa),
                    rank.class_rank, rank.class_size, _percent(rank.class_percent),
-                   rank.grad_rank, rank.grad_size, _percent(rank.grad_percent), s.graduation_date]
+                   rank.grad_rank, rank.grad_size, _percent(rank.grad_percent), s.graduation_date,
+                   certified.get(site)]
+
+
+def _certification_dates(students, bssy) -> dict:
+    """{site code: the date its graduates were certified} for the certified sites of these students."""
+    sites = dict(students.values_list("site_id", "site__code").distinct())
+    states = extensions.call(extensions.SITE_CERTIFICATIONS, list(sites), bssy, default={})
+    return {sites[pk]: timezone.localtime(state.certified_at).date()
+            for pk, state in states.items() if state.is_certified and state.certified_at}
 
 
 def _code_names(list_name):

@@ -6,6 +6,7 @@ from sts.accounts import permissions
 from sts.accounts.permissions import Action
 from sts.lists import DESC, Column, Listing
 
+from . import extensions
 from .models import Student
 from .print_export import print_export_menu
 from .queries import SORTS, filter_student_list, ordered_students, with_passed_ibcs
@@ -112,19 +113,10 @@ def student_detail_extras(student):
 
 
 def _certification_states(site_ids, bssy):
-    """{site id: certification state} from the certification app (`certification.queries`)."""
-    try:
-        from certification.queries import site_states
-    except ImportError:
-        return {}
-    return site_states(site_ids, bssy)
+    """{site id: certification state}, from the certification app when it is installed."""
+    return extensions.call(extensions.SITE_CERTIFICATIONS, site_ids, bssy, default={})
 
 
 def _official_transcripts(student):
-    """Official Transcript History, once the certification app provides it
-    (`certification.queries.official_transcripts(student)`); None until then."""
-    try:
-        from certification.queries import official_transcripts
-    except ImportError:
-        return None
-    return official_transcripts(student)
+    """The Official Transcript History, from the certification app (None without it)."""
+    return extensions.call(extensions.OFFICIAL_TRANSCRIPTS, student)

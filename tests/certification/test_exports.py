@@ -126,3 +126,19 @@ def test_the_registry_loader_reads_the_optional_ssn_flag(tmp_path, db):
     (tmp_path / "secure_ids.csv").write_text(f"{header},ssn_on_file\n{row},123-45-6789\n")
     with pytest.raises(ReferenceLoadError, match="line 2, column 'ssn_on_file': must be Y or N"):
         load_folder(tmp_path)
+
+
+def test_stsq11_prints_the_site_certification_date_where_certified(graduate, site):
+    """Issue 11, item 2: "the site certification date where certified"."""
+    from django.utils import timezone
+
+    from certification.services import certify_site
+    from sts.exports import EXPORTERS
+
+    def rows():
+        rows = list(EXPORTERS["stsq11"].rows({"site": site.code, "bssy": graduate.bssy}))
+        return {r[3]: dict(zip(rows[0], r)) for r in rows[1:]}
+
+    assert rows()[graduate.state_id]["Site Certified"] is None
+    certify_site(site, graduate.bssy, by="E017ALL", queue=False)
+    assert rows()[graduate.state_id]["Site Certified"] == timezone.localdate()

@@ -65,7 +65,7 @@ def test_stsq11_renders_csv(ranked_class, tmp_path):
         rows = list(csv.reader(f))
     assert rows[0][:6] == ["Sponsor", "Site", "Grade", "State ID", "Name", "Overall GPA"]
     assert ["017", "017001", "12", "1000000003", "Cole, A", "3.000", "2", "5", "60.00", "2", "3", "50.00",
-            "05/20/2026"] in rows
+            "05/20/2026", ""] in rows  # the site is not certified: no certification date
 
 
 def test_stsq08_reports_the_part_number_conditions(tmp_path):
