@@ -68,6 +68,7 @@ def student_detail(request, pk):
         "ibcs": student.ibcs.all(),
         "may_update": permissions.can(request.user, Action.UPDATE, site=student.site),
         **student_detail_extras(student),
+        **print_export_menu(),  # "one student" of the guide's Print & Export
     })
 
 

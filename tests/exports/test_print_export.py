@@ -199,3 +199,18 @@ def test_sts_export_command_writes_the_browser_file(loaded_017, tmp_path):
     with pytest.raises(CommandError, match="not written as docx"):
         call_command("sts_export", "summary", "--sponsor", "017", "--bssy", str(BSSY), "--format", "docx",
                      "--out", str(out))
+
+
+def test_print_and_export_for_one_student_from_its_detail_page(loaded_017, tmp_path, client, make_user):
+    """Issue 11, item 1: "for what the list shows (a site, a grade, a search, one student)"."""
+    student = Student.objects.filter(site__code="017001", bssy=BSSY).order_by("state_id")[3]
+    user = make_user("E017INQ", "lea-inquiry", "017")
+    client.force_login(user)
+    page = client.get(f"/students/{student.pk}/").content.decode()
+    assert 'id="print-export"' in page and f'name="student" value="{student.state_id}"' in page
+    assert f"For this student: {student.state_id}" in page
+    params = {"site": "017001", "bssy": BSSY, "student": student.state_id}
+    rows = list(load_workbook(render("summary", params, tmp_path, "xlsx", user)).active.iter_rows(values_only=True))
+    assert [r[0] for r in rows[1:]] == [student.state_id]
+    text = pdf_text(render("core_progress", params, tmp_path, "pdf", user))
+    assert student.state_id in text and text.count("Core Progress Report") >= 1
