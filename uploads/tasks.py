@@ -83,7 +83,7 @@ def is_stale(upload, now=None) -> bool:
 def _claim(upload_id):
     """(upload, attempt) when this delivery may run the upload, else None."""
     with transaction.atomic():
-        upload = Upload.objects.select_for_update().select_related("user").filter(pk=upload_id).first()
+        upload = Upload.objects.select_for_update(of=("self",)).select_related("user").filter(pk=upload_id).first()
         if upload is None or upload.finished:
             return None  # already done: a redelivered message after success is a no-op
         if upload.status == "processing" and not is_stale(upload):

@@ -179,3 +179,38 @@ def test_a_render_failure_rejects_the_entry_and_keeps_the_worker_alive(open_peri
     services.certify_and_issue(site, BSSY, by="E017ALL")
     entry = entry_of(grad)
     assert entry.status == "R" and entry.reason.startswith("The transcript could not be signed: No signing certificate")
+
+
+@pytest.mark.postgres
+def test_a_worker_issuing_one_entry_does_not_hold_its_sites_other_entries(committed_reference, open_period):
+    """Two workers issue a site's graduates in parallel: locking an entry locks that row only, not
+    the joined certification or site (PostgreSQL's FOR UPDATE otherwise takes them too)."""
+    import threading
+
+    from django.db import DatabaseError, connection, transaction
+
+    site = Site.objects.get(code="017001")
+    for i in range(2):
+        make_graduate(i)
+    services.certify_site(site, BSSY, by="E017ALL", queue=False)
+    first, second = OtsEntry.objects.order_by("pk")[:2]
+    outcome = {}
+
+    def other_worker():
+        try:
+            with transaction.atomic():
+                outcome["entry"] = services.locked_entry(second.pk) is not None
+                Certification.objects.select_for_update(nowait=True).get(pk=first.certification_id)
+                Site.objects.select_for_update(nowait=True).get(pk=site.pk)
+                outcome["shared rows free"] = True
+        except DatabaseError as exc:
+            outcome["error"] = str(exc)
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        assert services.locked_entry(first.pk) is not None
+        thread = threading.Thread(target=other_worker)
+        thread.start()
+        thread.join(10)
+    assert outcome == {"entry": True, "shared rows free": True}, outcome
