@@ -153,7 +153,7 @@ def ots_search(request):
 def ots_bulk(request):
     """The merged PDF of a search's (or a site's) official transcripts, built by a worker."""
     params = {k: request.POST.get(k, "").strip() for k in SEARCH_FIELDS if request.POST.get(k, "").strip()}
-    return start_export(request, "ots_bulk", "pdf", {**params, "user_id": request.user.pk})
+    return start_export(request, "ots_bulk", "pdf", params)
 
 
 # Print or Export Transcript Records (Student List): exporter -> formats offered.
@@ -168,7 +168,7 @@ def list_export(request, site_code, exporter_name, fmt):
     site = permissions.site_or_404(request.user, site_code, Action.VIEW)
     if fmt not in LIST_EXPORTS.get(exporter_name, ()):
         raise Http404("No such export.")
-    params = {"site": site.code, "bssy": request.bssy, "user_id": request.user.pk, "list": "1",
+    params = {"site": site.code, "bssy": request.bssy, "list": "1",
               "q": request.POST.get("q", "").strip(), "grade": request.POST.get("grade", "").strip()}
     if exporter_name == "nonofficial_transcripts" and request.POST.get("student"):
         params["student"] = request.POST["student"]

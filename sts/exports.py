@@ -193,7 +193,7 @@ def as_text(value):
 
 def shown(value):
     """A CSV field: as printed, text neutralised (numbers are not text: -1.5 stays -1.5)."""
-    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+    if is_number(value):
         return value
     return neutralise(as_text(value))
 
@@ -355,7 +355,8 @@ def _row_lines(values, widths, right):
     return lines
 
 
-def _is_number(value):
+def is_number(value) -> bool:
+    """A number cell (an int, a float, a Decimal; not a bool): right-aligned, never neutralised."""
     return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 
 
@@ -380,7 +381,7 @@ def write_pdf(title, rows, path, record_columns=()):
     right = []
     for j in shown:
         column = [r[j] for r in sample if j < len(r) and r[j] is not None]
-        right.append(bool(column) and all(_is_number(v) for v in column))
+        right.append(bool(column) and all(is_number(v) for v in column))
     head = "\n".join(_row_lines(texts[0], widths, right))
     head_lines = head.count("\n") + 1
 

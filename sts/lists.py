@@ -8,11 +8,12 @@ is a URL that can be bookmarked or sent to a colleague.
 """
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import F
+
+from .exports import is_number
 
 ASC, DESC = "asc", "desc"
 
@@ -187,7 +188,3 @@ def row_listing(request, header, rows, *, per_page=200, page_sizes=(50, 100, 200
 def _numeric(rows, index) -> bool:
     return is_number(next((r[index] for r in rows if index < len(r) and r[index] not in (None, "")), None))
 
-
-def is_number(value) -> bool:
-    """A cell shown right-aligned (an int, a Decimal; not a bool)."""
-    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)

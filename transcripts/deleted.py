@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from .graduates import graduates, is_graduate, mark_graduate_change
+from .graduates import is_graduate, mark_graduate_change
 from .models import (
     Credential, DeletedStudentSet, GraduationOverride, Ibc, Student, StudentChange, Transcript,
 )
@@ -45,20 +45,16 @@ def delete_students(ids, *, by, source, upload_number=None) -> list[DeletedStude
     each; their sites' graduate data changes. Runs in the caller's transaction (or its own)."""
     kept = []
     ids = list(ids)
+    graduate_sites = defaultdict(set)  # {bssy: site ids}: deleting a graduate changes its site's graduates
     with transaction.atomic():
-        by_bssy = defaultdict(set)
-        for start in range(0, len(ids), CHUNK):
-            for site_id, bssy in graduates(Student.objects.filter(pk__in=ids[start:start + CHUNK])).values_list(
-                    "site_id", "bssy").distinct():
-                by_bssy[bssy].add(site_id)
-        for bssy, site_ids in by_bssy.items():
-            mark_graduate_change(site_ids, bssy, by=by, source=source)
         for start in range(0, len(ids), CHUNK):
             part = ids[start:start + CHUNK]
             children = {key: _rows(model, part) for key, model in _CHILDREN}
             sets = []
             for row in Student.objects.filter(pk__in=part).order_by("pk").values():
                 pk = row.pop("id")
+                if row["graduation_date"] or row["removed_graduation_date"]:  # as graduates.is_graduate
+                    graduate_sites[row["bssy"]].add(row["site_id"])
                 records = {"student": {k: _json(v) for k, v in row.items()},
                            **{key: children[key].get(pk, []) for key, _m in _CHILDREN}}
                 sets.append(DeletedStudentSet(
@@ -75,6 +71,8 @@ def delete_students(ids, *, by, source, upload_number=None) -> list[DeletedStude
                 model.objects.filter(student_id__in=part).delete()
             Student.objects.filter(pk__in=part).delete()  # credential files stay on disk with the copy
             kept.extend(sets)
+        for bssy, site_ids in graduate_sites.items():
+            mark_graduate_change(site_ids, bssy, by=by, source=source)
     return kept
 
 

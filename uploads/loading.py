@@ -125,14 +125,10 @@ class StudentWriter:
         with connection.cursor() as cursor:
             _copy(cursor, model._meta.db_table, model, columns, rows)
 
-    def delete_absent(self, state_ids, *, upload_number=None):
-        """Replace mode: delete these students of the sponsor's BSSY (the ones on file within the
-        user's reach that the file does not carry), each kept as a restorable deleted set."""
-        state_ids, ids = list(state_ids), []
-        for start in range(0, len(state_ids), 5000):
-            ids += Student.objects.filter(sponsor=self.sponsor, bssy=self.bssy,
-                                          state_id__in=state_ids[start:start + 5000]).values_list("pk", flat=True)
-        return len(delete_students(ids, by=self.by, source=self.source, upload_number=upload_number))
+    def delete_absent(self, student_ids, *, upload_number=None):
+        """Replace mode: delete these students (on file within the user's reach, not in the file),
+        each kept as a restorable deleted set."""
+        return len(delete_students(student_ids, by=self.by, source=self.source, upload_number=upload_number))
 
 
 def _converter(model, column):

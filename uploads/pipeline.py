@@ -10,6 +10,7 @@ import shutil
 import tempfile
 import zipfile
 import zlib
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -238,7 +239,9 @@ def _process(run, scans, sponsor, *, mode, today, user, progress, source, upload
     SponsorYearLock.objects.select_for_update().filter(pk=lock.pk).get()
     _before_writing(upload, sponsor, run.bssy)
     snapshot = build_snapshot(sponsor.code)
-    site_on_file = dict(Student.objects.filter(sponsor=sponsor, bssy=run.bssy).values_list("state_id", "site__code"))
+    on_file_rows = list(Student.objects.filter(sponsor=sponsor, bssy=run.bssy).values_list("state_id", "pk", "site__code"))
+    pk_on_file = {sid: pk for sid, pk, _site in on_file_rows}
+    site_on_file = {sid: site for sid, _pk, site in on_file_rows}
     on_file = frozenset(site_on_file)
     submitting = submitting_sites(user, sponsor.code)
     # A school-level user's file may not replace a student the LEA has at another site.
@@ -295,14 +298,12 @@ def _process(run, scans, sponsor, *, mode, today, user, progress, source, upload
     absent = [sid for sid, site in site_on_file.items()
               if sid not in present and (submitting is None or site in submitting)]
     if mode in ("replace", "validate"):
-        for sid in absent:
-            site = site_on_file[sid]
-            run.absent_by_site[site] = run.absent_by_site.get(site, 0) + 1
-        run.absent_by_site = dict(sorted(run.absent_by_site.items()))
+        run.absent_by_site = dict(sorted(Counter(site_on_file[sid] for sid in absent).items()))
     if writer:
         writer.flush()
         if mode == "replace":
-            run.deleted_absent = writer.delete_absent(absent, upload_number=upload[0] if upload else None)
+            run.deleted_absent = writer.delete_absent([pk_on_file[sid] for sid in absent],
+                                                      upload_number=upload[0] if upload else None)
         run.loaded_student_ids = writer.loaded_ids
     if progress:
         progress(total_records, total_records)

@@ -51,11 +51,9 @@ def visible_errors(user, upload):
 
 
 def may_download_original(user, upload) -> bool:
-    """The original file holds every site's records: the submitter and LEA-level users (and state
-    staff) only."""
-    if upload.user_id == user.pk:
-        return True
-    return not permissions.is_school_level(user) and may_see_upload(user, upload)
+    """Of an upload the user sees (`uploads_visible_to`): the original file holds every site's
+    records, so it is for the submitter and LEA-level users (and state staff) only."""
+    return upload.user_id == user.pk or not permissions.is_school_level(user)
 
 
 # The error report's filters (page and export): (parameter, label in a title).

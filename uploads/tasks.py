@@ -117,6 +117,13 @@ def process_upload(upload_id):
                                                   "logged for support."})
 
 
+def reap_now_and_then(every=5):
+    """`reap_stale_uploads` from the upload pages, at most once every `every` seconds (the status
+    poll runs every second for each viewer; beat reaps every minute anyway)."""
+    if cache.add("upload-reaped-recently", True, every):
+        reap_stale_uploads()
+
+
 @shared_task
 def reap_stale_uploads():
     """Retry (or, after MAX_ATTEMPTS, fail) every processing upload whose heartbeat is stale."""
@@ -149,10 +156,13 @@ def run_upload(upload, *, synchronous=False, attempt=None):
     def progress(done, total):
         cache.set(progress_key(upload.pk), (done, total or 0), 3600)
 
-    if attempt is None:  # synchronous: claim it here
-        upload.status, upload.started_at, upload.attempts = "processing", timezone.now(), upload.attempts + 1
-        upload.save(update_fields=["status", "started_at", "attempts"])
-        attempt = upload.attempts
+    if attempt is None:  # a command runs it here: claimed and kept alive like a worker's
+        claimed = _claim(upload.pk)
+        if claimed is None:
+            return None
+        upload, attempt = claimed
+        with heartbeat(upload.pk):
+            return run_upload(upload, synchronous=synchronous, attempt=attempt)
     try:
         run = run_pipeline(upload.stored_path, upload.original_name, mode=upload.mode, bssy=upload.bssy,
                            today=upload.today or timezone.localdate(), user=upload.user, progress=progress,

@@ -27,7 +27,7 @@ from .layouts import FIELD_LABELS
 from .queries import filter_errors, may_download_original, row_sites, uploads_visible_to, visible_errors
 from .recordview import record_blocks
 from .storage import store_upload
-from .tasks import read_progress, reap_stale_uploads
+from .tasks import read_progress, reap_now_and_then
 
 
 @login_required
@@ -118,7 +118,7 @@ def code_label(code):
 
 def _upload_or_404(request, pk):
     """The upload, or 404 for one the user may not see (no hint that it exists)."""
-    reap_stale_uploads()  # a lost worker's upload is retried or failed as soon as anyone looks
+    reap_now_and_then()  # a lost worker's upload is retried or failed as soon as anyone looks
     job = get_object_or_404(uploads_visible_to(request.user), pk=pk)
     return job
 
@@ -219,7 +219,7 @@ HISTORY_COLUMNS = [
 def history(request):
     """View Uploads: every upload the user may see, newest first; by status and file name."""
     permissions.require(request.user, Action.UPLOAD)
-    reap_stale_uploads()
+    reap_now_and_then()
     uploads = uploads_visible_to(request.user)
     status, q = request.GET.get("status", ""), request.GET.get("q", "").strip()
     if status in dict(Upload.STATUSES):

@@ -57,7 +57,7 @@ def test_the_rejections_list_has_the_reasons(open_period, site, make_user):
     bad = make_graduate(1, gee="")
     services.certify_and_issue(site, BSSY, by="E017ALL")
     user = make_user("E017INQ", "lea-inquiry", "017")
-    rows = list(OtsRejections().rows({"site": "017001", "bssy": BSSY, "user_id": user.pk}))
+    rows = list(OtsRejections().bind(user).rows({"site": "017001", "bssy": BSSY}))
     assert rows[0] == OtsRejections.HEADER and len(rows) == 2
     assert rows[1][0] == bad.state_id and rows[1][-1] == "Met GEE/EOC flag is not Y (blank)"
 
@@ -80,7 +80,7 @@ def test_no_pii_report_marks_each_missing_item(open_period, make_user):
     unknown = make_graduate(2, progress=False)
     SecureId.objects.filter(unique_id=unknown.state_id).delete()
     user = make_user("E017INQ", "lea-inquiry", "017")
-    rows = {r[0]: r for r in NoPiiReport().rows({"site": "017001", "bssy": BSSY, "user_id": user.pk})}
+    rows = {r[0]: r for r in NoPiiReport().bind(user).rows({"site": "017001", "bssy": BSSY})}
     assert ok.state_id not in rows
     assert rows[no_ssn.state_id][4:] == ["✓", "✓", "?", "SSN"]
     assert rows[unknown.state_id][4:] == ["?", "?", "?", "not in the registry"]
@@ -104,7 +104,7 @@ def test_losfa_exports_list_only_consent_students(open_period, make_user, site):
     hidden = make_graduate(1, gee="", consent=False)
     services.certify_and_issue(site, BSSY, by="E017ALL")
     losfa = make_user("ELOSINQ", "losfa-inquiry")
-    rows = list(OtsRejections().rows({"site": "017001", "bssy": BSSY, "user_id": losfa.pk}))
+    rows = list(OtsRejections().bind(losfa).rows({"site": "017001", "bssy": BSSY}))
     assert len(rows) == 2 and hidden.state_id not in [r[0] for r in rows]
 
 

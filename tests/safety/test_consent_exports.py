@@ -68,7 +68,10 @@ def test_no_export_prints_a_student_without_consent(tmp_path, make_user, setting
             except (PermissionDenied, BadRequest):
                 continue  # refused outright: nothing printed
             out = tmp_path / f"{name}.{fmt}"
-            written = bound.render(fmt, params, out) or out
+            try:
+                written = bound.render(fmt, params, out) or out
+            except BadRequest:
+                continue  # nothing to print for these params (no official transcript issued yet)
             text = _text(written if written.exists() else out, fmt)
             assert WITHOUT not in text, (name, fmt)
             if WITH in text:
