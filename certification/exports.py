@@ -26,7 +26,7 @@ from sts.accounts.permissions import Action
 from sts.exports import Exporter, register
 from transcripts.models import Student
 from transcripts.queries import filter_student_list
-from transcripts.reports import _bssy, _site  # the site reports' parameter checks
+from transcripts.reports import param_bssy, param_site  # the reports' parameter checks
 
 from . import pdf
 from .models import OfficialTranscript, OtsEntry
@@ -49,13 +49,13 @@ class UserScoped(Exporter):
         if params.get("user_id") not in (None, "", str(user.pk), user.pk):
             raise PermissionDenied("This export belongs to another user.")  # a forged request
         if params.get("site"):
-            permissions.require(user, Action.VIEW, site=_site(params))
+            permissions.require(user, Action.VIEW, site=param_site(params))
         elif not permissions.can(user, Action.VIEW):
             raise PermissionDenied("You are not allowed to see official transcripts.")
 
     def students(self, params):
         """The Student List's students (site, BSSY, its search and grade filter), scoped."""
-        site, bssy = _site(params), _bssy(params)
+        site, bssy = param_site(params), param_bssy(params)
         students = permissions.scope_students(self.user, Student.objects.filter(site=site, bssy=bssy))
         return filter_student_list(students, params.get("q", ""), params.get("grade", ""))
 
@@ -95,7 +95,7 @@ class OfficialTranscriptsPdf(UserScoped):
 
     def title(self, params):
         if params.get("list") == "1":
-            return f"Official transcripts - {params.get('site')} - BSSY {fmt_bssy(_bssy(params))}"
+            return f"Official transcripts - {params.get('site')} - BSSY {fmt_bssy(param_bssy(params))}"
         what = ", ".join(f"{k} {params[k]}" for k in SEARCH_FIELDS if params.get(k) and k != "superseded")
         return f"Official transcripts - {what or 'search'}"
 
@@ -133,7 +133,7 @@ class NonOfficialTranscriptsPdf(UserScoped):
         if params.get("student"):
             return f"Non-official transcript - student {params['student']}"
         grade = params.get("grade") or "all grades"
-        return f"Non-official transcripts - {params.get('site')} - grade {grade} - BSSY {fmt_bssy(_bssy(params))}"
+        return f"Non-official transcripts - {params.get('site')} - grade {grade} - BSSY {fmt_bssy(param_bssy(params))}"
 
     def count(self, params):
         return self.query(params).count()
@@ -162,8 +162,8 @@ class OtsRejections(UserScoped):
     HEADER = ["State ID", "Name", "Grade", "Graduation Date", "Certified", "Certified By", "Rejected", "Reason"]
 
     def title(self, params):
-        site = _site(params)
-        return f"OTS rejections - {site.code} {site.name} - BSSY {fmt_bssy(_bssy(params))}"
+        site = param_site(params)
+        return f"OTS rejections - {site.code} {site.name} - BSSY {fmt_bssy(param_bssy(params))}"
 
     def rows(self, params):
         latest = OtsEntry.objects.filter(sponsor_id=OuterRef("sponsor_id"), state_id=OuterRef("state_id"),
@@ -190,12 +190,12 @@ class NoPiiReport(UserScoped):
               "SSN in registry", "Missing"]
 
     def title(self, params):
-        site = _site(params)
-        return f"No PII found for Students - {site.code} {site.name} - BSSY {fmt_bssy(_bssy(params))}"
+        site = param_site(params)
+        return f"No PII found for Students - {site.code} {site.name} - BSSY {fmt_bssy(param_bssy(params))}"
 
     def check(self, user, params):
         super().check(user, params)
-        if _site(params).sponsor.kind == "nonpublic":
+        if param_site(params).sponsor.kind == "nonpublic":
             raise BadRequest("Nonpublic students carry their own PII in STS: the No PII report is for public and "
                              "charter schools.")
 

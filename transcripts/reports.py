@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from core_tables.codelists import CODE_LISTS
 from core_tables.models import Site
-from core_tables.periods import fmt_bssy
 from sts.accounts import permissions
 from sts.accounts.permissions import Action
 from sts.exports import FORMAT_LABELS, Exporter, register
@@ -61,38 +60,20 @@ def export_formats(exporter) -> list[tuple[str, str]]:
     return [(fmt, FORMAT_LABELS.get(fmt, fmt.upper())) for fmt in FORMAT_LABELS if fmt in exporter.formats]
 
 
-def _bssy(params) -> int:
+def param_bssy(params) -> int:
+    """An export's BSSY parameter, or BadRequest naming it (the reports' and transcript exports')."""
     try:
         return int(params["bssy"])
     except (KeyError, TypeError, ValueError):
         raise BadRequest("Choose a school year (BSSY).") from None
 
 
-def _site(params) -> Site:
+def param_site(params) -> Site:
+    """An export's site parameter, or BadRequest naming it."""
     site = Site.objects.select_related("sponsor").filter(code=str(params.get("site", ""))).first()
     if site is None:
         raise BadRequest(f"No site {params.get('site', '')!r}.")
     return site
-
-
-class SiteExporter(Exporter):
-    """A report of one site's students in one BSSY; inquiry rights on the site are enough."""
-
-    label = ""
-
-    def check(self, user, params):
-        _bssy(params)
-        permissions.require(user, Action.VIEW, site=_site(params))
-
-    def title(self, params):
-        site = _site(params)
-        return f"{self.label} - {site.code} {site.name} - BSSY {fmt_bssy(_bssy(params))}"
-
-    def students(self, params):
-        """The site's students of the BSSY that the requesting user may see (LOSFA/BOR: consent Y);
-        every student for a command without a user."""
-        students = Student.objects.filter(site=_site(params), bssy=_bssy(params))
-        return permissions.scope_students(self.user, students) if self.user is not None else students
 
 
 def _grade_order(grade: str) -> int:
@@ -283,7 +264,7 @@ def _head(values):
 
 
 @register
-class PartNumberReport(SiteExporter):
+class PartNumberReport(SelectionExporter):
     """STSQ08: the four part number conditions, per student and record (`part_number_findings`)."""
 
     name = "stsq08"
@@ -292,14 +273,13 @@ class PartNumberReport(SiteExporter):
               "Part", "Semester", "Letter Grade", "Credit Attempted", "Course Type"]
 
     def rows(self, params):
-        site, bssy = _site(params), _bssy(params)
+        students = self.students(params)  # the site's, cut to what the user may see
         tables = load_core_tables()
         records = defaultdict(list)
-        for t in Transcript.objects.filter(student__site=site, student__bssy=bssy).order_by("student_id", "pk"):
+        for t in Transcript.objects.filter(student__in=students.order_by()).order_by("student_id", "pk"):
             records[t.student_id].append(t)
         yield self.HEADER
-        for student in self.students(params).filter(pk__in=list(records)).order_by(
-                "last_name", "first_name", "state_id"):
+        for student in students.filter(pk__in=list(records)).order_by("last_name", "first_name", "state_id"):
             by_pk = {t.pk: t for t in records[student.pk]}
             for f in part_number_findings([course_of(t) for t in by_pk.values()], tables):
                 t = by_pk[f.ref]
@@ -325,19 +305,19 @@ class ReferenceTablesReport(Exporter):
               "Effective Grad BSSY", "Expiration Grad BSSY"]
 
     def check(self, user, params):
-        _bssy(params)
+        param_bssy(params)
         if not permissions.can(user, Action.VIEW):
             raise PermissionDenied("You are not allowed to view the core reference tables.")
 
     def title(self, params):
         curriculum = params.get("curriculum") or "all curricula"
-        return f"STSQ12 TOPS Reference Tables Report - graduation cohort {_bssy(params)} - {curriculum}"
+        return f"STSQ12 TOPS Reference Tables Report - graduation cohort {param_bssy(params)} - {curriculum}"
 
     def rows(self, params):
         from core_tables.browse_views import cohort_set_courses
 
         yield self.HEADER
-        for sc in cohort_set_courses(_bssy(params), params.get("curriculum") or None).iterator(chunk_size=2000):
+        for sc in cohort_set_courses(param_bssy(params), params.get("curriculum") or None).iterator(chunk_size=2000):
             cat, cur = sc.category, sc.category.curriculum
             yield [cur.code, cur.name, cat.code, cat.description, _tenths(cat.units_required), sc.set_code,
                    sc.course.code, sc.course.name, _tenths(sc.units_allowed), _tenths(sc.units_required),
