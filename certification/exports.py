@@ -25,7 +25,7 @@ from sts.accounts import permissions
 from sts.accounts.permissions import Action
 from sts.exports import Exporter, register
 from transcripts.models import Student
-from transcripts.queries import filter_student_list
+from transcripts.queries import Selection
 from transcripts.reports import param_bssy, param_site  # the reports' parameter checks
 
 from . import pdf
@@ -54,10 +54,8 @@ class UserScoped(Exporter):
             raise PermissionDenied("You are not allowed to see official transcripts.")
 
     def students(self, params):
-        """The Student List's students (site, BSSY, its search and grade filter), scoped."""
-        site, bssy = param_site(params), param_bssy(params)
-        students = permissions.scope_students(self.user, Student.objects.filter(site=site, bssy=bssy))
-        return filter_student_list(students, params.get("q", ""), params.get("grade", ""))
+        """The Student List's students (site, BSSY, its search and grade filter), scoped to the user."""
+        return Selection.from_params(params).students(self.user)
 
 
 def _merge(path, title, sources, total, progress):

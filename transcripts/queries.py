@@ -130,10 +130,7 @@ class Selection:
             students = students.filter(site__code=self.site)
         if user is not None:
             students = scope_students(user, students, action)
-        if self.grade:
-            students = students.filter(grade=self.grade)
-        if self.q:
-            students = students.filter(search_filter(self.q))
+        students = filter_student_list(students, self.q, self.grade)
         if self.student:
             students = students.filter(state_id=self.student)
         return ordered_students(students, self.sort)
