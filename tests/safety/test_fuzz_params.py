@@ -31,8 +31,7 @@ pytestmark = pytest.mark.django_db
 # Values a hand-made or replayed request may carry. NUL has its own test (the middleware's 400).
 HOSTILE = ["abc", "", " ", "-1", "1.5", "2147483648", "9" * 30, "NaN", "a" * 300, "é ü", "'; DROP TABLE x; --",
            "../../etc/passwd", "%", "036001", "9990000036", "2025-13-45"]
-FORM_HOSTILE = ["abc", "", "-1", "2147483648", "9" * 30, "1.5", "a" * 300, "é ü", "<b>x</b>", "../x", "036001",
-                "9990000036", "2025-13-45"]
+FORM_HOSTILE = ["abc", "", "-1", "2147483648", "9" * 30, "a" * 300, "<b>x</b>", "036001", "2025-13-45"]
 
 CHEAP = ["csv", "txt", "xlsx", "docx", "pdf"]
 
@@ -206,39 +205,38 @@ def _forms_of(page, html):
     return parser.forms
 
 
-HARVEST_STRINGS = ["017001", "017002", "036001", "017", "stsq08", "stsq11", "stsq13", "transcript", "ibc"]
-
-
-def _pages(world):
-    """(uid, url) of every pattern filled with values that reach real pages of sponsor 017 (and the
-    deleted set of 036 for LDOE)."""
-    from .test_fuzz import PATTERNS, _url
-
-    for route, _name, converters in PATTERNS:
-        ints = [k for k, c in converters.items() if c.__class__.__name__ == "IntConverter"]
-        strs = [k for k in converters if k not in ints]
-        for values in itertools.product(*([world["own_ints"]] * len(ints)), *([HARVEST_STRINGS] * len(strs))):
-            for uid in ("E017ALL", "E017SU1", "ELDOE01", None):
-                yield uid, _url(route, converters, dict(zip(ints + strs, values)))
+HARVEST_STRINGS = ["017001", "stsq11", "036001", "017", "transcript", "ibc", "stsq08", "stsq13"]
+HARVEST_ROLES = ("E017ALL", "E017SU1", None, "ELDOE01")  # a form is posted by the first role shown it
 
 
 def _harvest(world, clients):
-    """Every distinct POST form the pages show each role: (uid, url name, fields, files) ->
-    (action, field values, file fields)."""
+    """Every distinct POST form the pages show: (url name, fields, files) -> (uid, action, field
+    values, file fields). Each pattern is filled with values that reach real pages of sponsor 017
+    (and the deleted set of 036 for LDOE); the first page that answers 200 stands for the pattern."""
+    from .test_fuzz import PATTERNS, _url
+
     found = {}
-    for uid, url in _pages(world):
-        response = clients[uid].get(url)
-        if response.status_code != 200 or "html" not in response.get("Content-Type", "") or getattr(
-                response, "streaming", False):
-            continue
-        for form in _forms_of(url, response.content.decode("utf-8", "replace")):
-            action = urlsplit(form["action"]).path
-            try:
-                url_name = resolve(action).view_name
-            except Resolver404:
-                continue
-            key = (uid, url_name, tuple(sorted(form["fields"])), tuple(sorted(form["files"])))
-            found.setdefault(key, (action, form["fields"], form["files"]))
+    for route, _name, converters in PATTERNS:
+        ints = [k for k, c in converters.items() if c.__class__.__name__ == "IntConverter"]
+        strs = [k for k in converters if k not in ints]
+        combos = list(itertools.islice(itertools.product(*([world["own_ints"]] * len(ints)),
+                                                         *([HARVEST_STRINGS] * len(strs))), 24))
+        for uid in HARVEST_ROLES:
+            for values in combos:
+                url = _url(route, converters, dict(zip(ints + strs, values)))
+                response = clients[uid].get(url)
+                if response.status_code != 200 or "html" not in response.get("Content-Type", "") or getattr(
+                        response, "streaming", False):
+                    continue
+                for form in _forms_of(url, response.content.decode("utf-8", "replace")):
+                    action = urlsplit(form["action"]).path
+                    try:
+                        url_name = resolve(action).view_name
+                    except Resolver404:
+                        continue
+                    key = (url_name, tuple(sorted(form["fields"])), tuple(sorted(form["files"])))
+                    found.setdefault(key, (uid, action, form["fields"], form["files"]))
+                break
     return found
 
 
@@ -246,13 +244,13 @@ def test_every_forms_fields_with_hostile_values(world, settings):
     settings.STS_UPLOAD_MAX_BYTES = 10_000
     clients = _clients(world)
     forms = _harvest(world, clients)
-    names = {url_name for (_uid, url_name, _f, _files) in forms}
+    names = {url_name for (url_name, _f, _files) in forms}
     # The harvest reached the real forms (one posting nothing would prove nothing).
     assert {"export_request", "select_bssy", "uploads:upload", "certification:site", "certification:list_export",
             "transcripts:delete_student", "accounts:password_change"} <= names, sorted(names)
     posted, failures = 0, []
-    for (uid, url_name, _fields, _files), (action, fields, files) in sorted(
-            forms.items(), key=lambda f: (f[0][0] == "ELDOE01", str(f[0]))):
+    for (url_name, _fields, _files), (uid, action, fields, files) in sorted(
+            forms.items(), key=lambda f: (f[1][0] == "ELDOE01", str(f[0]))):
         if url_name.split(":")[-1] in POST_EXEMPT:
             continue
         forbidden = ROLES[uid][3]
@@ -275,4 +273,4 @@ def test_every_forms_fields_with_hostile_values(world, settings):
         if uid != "ELDOE01":
             _intact(world)
     assert not failures, "\n".join(map(str, failures))
-    assert posted > 500
+    assert posted > 200
