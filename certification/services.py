@@ -9,11 +9,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -298,17 +299,43 @@ def _issue(student, data, content_hash, version, cert) -> OfficialTranscript:
         f"{student.state_id}-v{version}-{secrets.token_hex(6)}.pdf")
     target = Path(settings.PRIVATE_MEDIA_ROOT) / relative
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(signed)
+    tmp = jobs.temp_name(target)
+    tmp.write_bytes(signed)
     try:
         with transaction.atomic():
-            return OfficialTranscript.objects.create(
+            transcript = OfficialTranscript.objects.create(
                 state_id=student.state_id, bssy=student.bssy, sponsor=student.sponsor, site=student.site,
                 student=student, display_name=data.name[:80], version=version, certification=cert, issued_at=now,
                 path=str(relative), size=len(signed), pages=pages, sha256=hashlib.sha256(signed).hexdigest(),
                 code=code, data_hash=content_hash)
-    except IntegrityError:
+            # Renamed into place with its row: a row never points at a missing or partial file; a
+            # file left by a worker killed before the commit is one no row names (sweep_transcripts).
+            jobs.publish(tmp, target)
+            return transcript
+    except BaseException:  # the row was not made: neither file stays (the name is this version's own)
+        tmp.unlink(missing_ok=True)
         target.unlink(missing_ok=True)
         raise
+
+
+def sweep_transcripts(older_than: float | None = None) -> int:
+    """Transcript files that no OfficialTranscript names (a worker killed between writing the file
+    and committing its row, or an outer transaction rolled back), and temporary files left behind.
+    Returns how many were removed."""
+    root = Path(settings.PRIVATE_MEDIA_ROOT) / "transcripts"
+    removed = jobs.sweep_temporary(root, older_than)
+    if not root.exists():
+        return removed
+    limit = time.time() - (jobs.stale_seconds() if older_than is None else older_than)
+    for folder in {p.parent for p in root.rglob("*.pdf")}:
+        files = {str(p.relative_to(settings.PRIVATE_MEDIA_ROOT)): p for p in folder.glob("*.pdf")
+                 if not p.name.startswith(jobs.TEMP_MARK)}
+        named = set(OfficialTranscript.objects.filter(path__in=list(files)).values_list("path", flat=True))
+        for relative, path in files.items():
+            if relative not in named and path.stat().st_mtime <= limit:
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed
 
 
 def certify_and_issue(site, bssy: int, *, by: str) -> CertifyOutcome:

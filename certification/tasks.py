@@ -16,3 +16,11 @@ def issue_batch(batch_id):
     from .services import run_batch
 
     jobs.execute(IssueBatch, batch_id, run_batch)
+
+
+@shared_task
+def sweep_transcript_files():
+    """Celery beat: transcript files no row names and temporary files a killed worker left."""
+    from .services import sweep_transcripts
+
+    return sweep_transcripts()

@@ -44,7 +44,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 log = logging.getLogger(__name__)
-HEARTBEAT_SECONDS = 5
+HEARTBEAT_SECONDS = 5  # at most; a shorter stale time (tests) beats faster
 TEMP_MARK = ".partial-"  # temporary files and folders carry this in their name
 
 
@@ -134,9 +134,10 @@ def lease(obj):
     """Renew the job's lease every HEARTBEAT_SECONDS while the block runs (a thread, so a long COPY
     or commit keeps it alive; it dies with the process, and the lease then lapses)."""
     stop = threading.Event()
+    every = min(HEARTBEAT_SECONDS, stale_seconds() / 4)
 
     def run():
-        while not stop.wait(HEARTBEAT_SECONDS):
+        while not stop.wait(every):
             try:
                 _beat(obj)
             except Exception:  # a cache hiccup must not kill the job
@@ -149,7 +150,7 @@ def lease(obj):
         yield
     finally:
         stop.set()
-        thread.join(timeout=HEARTBEAT_SECONDS + 1)
+        thread.join(timeout=every + 1)
         cache.delete(_lease_key(obj))
 
 

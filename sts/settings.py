@@ -168,8 +168,9 @@ STS_JOB_MAX_ATTEMPTS = env.int("STS_JOB_MAX_ATTEMPTS", default=3)
 STS_JOB_MAX_RESENDS = env.int("STS_JOB_MAX_RESENDS", default=15)
 STS_JOB_TRANSIENT_TRIES = env.int("STS_JOB_TRANSIENT_TRIES", default=6)
 CELERY_BEAT_SCHEDULE = {
-    "reap-jobs": {"task": "sts.tasks.reap_jobs", "schedule": 60.0},
-    "purge-exports": {"task": "sts.tasks.purge_exports", "schedule": 600.0},
+    "reap-jobs": {"task": "sts.tasks.reap_jobs", "schedule": env.float("STS_REAP_EVERY_SECONDS", default=60.0)},
+    "sweep-export-files": {"task": "sts.tasks.sweep_export_files", "schedule": 600.0},
+    "sweep-transcript-files": {"task": "certification.tasks.sweep_transcript_files", "schedule": 600.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 if CELERY_BROKER_URL.startswith("filesystem://"):

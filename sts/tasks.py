@@ -206,6 +206,7 @@ def reap_jobs():
 
 
 @shared_task
-def purge_exports():
-    """Celery beat: expired exports, temporary files of killed workers, files no job owns."""
+def sweep_export_files():
+    """Celery beat: expired exports, files a killed worker left (temporary ones, and finished ones
+    no export owns)."""
     return purge_expired()
