@@ -5,7 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from certification.models import Certification, OtsEntry
+from certification.models import Certification, IssueBatch, OtsEntry
 from certification.services import state_of
 
 from .conftest import BSSY, make_graduate
@@ -31,7 +31,7 @@ FAULTS = ["missing key", "missing certificate", "unreadable key", "key is a fold
 
 
 def _nothing_written(site):
-    assert not Certification.objects.exists() and not OtsEntry.objects.exists()
+    assert not Certification.objects.exists() and not OtsEntry.objects.exists() and not IssueBatch.objects.exists()
     assert state_of(site.pk, BSSY).code == "never"  # never certified
 
 

@@ -11,17 +11,16 @@ with the whole suite still green. Each test here was seen failing with its behav
 import csv
 import datetime as dt
 import subprocess
-import time
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
+from sts import jobs
 from sts.exports import EXPORTERS, WRITERS
 from transcripts.models import DeletedStudentSet, Student
 from uploads.models import Upload
 from uploads.pipeline import run_pipeline
-from uploads.tasks import heartbeat_key, process_upload
+from uploads.tasks import process_upload
 
 from tests.batch.helpers import BSSY, TODAY, course, registry_student, student_record, write
 
@@ -39,22 +38,20 @@ def open_period(db):
 
 # --- a redelivered upload message --------------------------------------------------------------------
 
-def _processing(tmp_path, user, *, started, heartbeat):
-    """An upload a worker claimed (attempt 1) `started` seconds ago, its heartbeat `heartbeat`
-    seconds old (None: never written)."""
+def _processing(tmp_path, user, *, claimed):
+    """An upload a worker claimed (attempt 1) `claimed` seconds ago and has not finished."""
     sid = registry_student()
     path = write(tmp_path / "a.txt", student_record(sid), course(sid))
     upload = Upload.objects.create(user=user, mode="partial", original_name="a.txt", stored_path=str(path),
-                                   today=TODAY, status="processing", attempts=1,
-                                   started_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=started))
-    if heartbeat is not None:
-        cache.set(heartbeat_key(upload.pk), time.time() - heartbeat, 3600)
+                                   today=TODAY, status=Upload.JOB_RUNNING, attempts=1,
+                                   claimed_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=claimed))
     return upload, sid
 
 
 def test_a_redelivered_message_for_a_dead_workers_upload_runs_it_as_the_next_attempt(tmp_path, make_user, settings):
-    settings.STS_UPLOAD_STALE_SECONDS = 120
-    upload, sid = _processing(tmp_path, make_user("E017UPL", "lea-upload", "017"), started=600, heartbeat=300)
+    settings.STS_JOB_STALE_SECONDS = 120
+    # Claimed 10 minutes ago and no lease renewed since: the worker died.
+    upload, sid = _processing(tmp_path, make_user("E017UPL", "lea-upload", "017"), claimed=600)
     process_upload(upload.pk)  # the broker hands the unacknowledged message to another worker
     upload.refresh_from_db()
     assert (upload.status, upload.attempts) == ("complete", 2)
@@ -62,11 +59,12 @@ def test_a_redelivered_message_for_a_dead_workers_upload_runs_it_as_the_next_att
 
 
 def test_a_redelivered_message_for_a_live_workers_upload_is_not_run_twice(tmp_path, make_user, settings):
-    settings.STS_UPLOAD_STALE_SECONDS = 120
-    upload, sid = _processing(tmp_path, make_user("E017UPL", "lea-upload", "017"), started=600, heartbeat=2)
-    process_upload(upload.pk)
+    settings.STS_JOB_STALE_SECONDS = 120
+    upload, sid = _processing(tmp_path, make_user("E017UPL", "lea-upload", "017"), claimed=600)
+    with jobs.lease(upload):  # its worker is alive: it renews the lease while it runs
+        process_upload(upload.pk)  # the same message delivered again
     upload.refresh_from_db()
-    assert (upload.status, upload.attempts) == ("processing", 1)  # left to the worker that holds it
+    assert (upload.status, upload.attempts) == (Upload.JOB_RUNNING, 1)  # left to the worker that holds it
     assert not Student.objects.filter(state_id=sid.unique_id).exists()
 
 
