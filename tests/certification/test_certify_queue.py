@@ -37,7 +37,7 @@ def test_sts_certify_queue_hands_the_issuing_to_a_real_worker(worker_env, worker
     assert (result["site"], result["bssy"], result["state"], result["graduates"]) == ("017001", BSSY, "certified", 4)
     entries = dict(OtsEntry.objects.values_list("state_id", "pk"))
     assert [(q["entry"], q["state_id"]) for q in result["queued"]] == sorted(
-        (entries[s.state_id], s.state_id) for s in [*ready, not_ready]), result["queued"]
+        ((entries[s.state_id], s.state_id) for s in [*ready, not_ready]), key=lambda e: e[1]), result["queued"]
     assert all(q["status"] in "QSR" for q in result["queued"])
 
     wait_for(lambda: not OtsEntry.objects.filter(status="Q").exists(), 120, "the worker to process every entry")
