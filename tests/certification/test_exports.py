@@ -2,7 +2,6 @@
 transcripts of a grade, the No PII report; the registry's SSN-present flag."""
 import pytest
 from django.urls import reverse
-from pypdf import PdfReader
 
 from certification import services
 from certification.exports import NoPiiReport, OtsRejections
