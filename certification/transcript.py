@@ -15,7 +15,11 @@ from decimal import Decimal
 
 from core_tables.models import CourseCode, Curriculum, IbcCode, SecureId
 from transcripts.models import Student
+from transcripts.progress.credits import credits_and_repeats, grade_points, overall_points
+from transcripts.progress.model import GRADES_WITH_POINTS, CourseInfo
 from transcripts.progress.rank import class_rank
+from transcripts.progress.result import StudentProgress as ProgressResult
+from transcripts.progress_store import course_of
 
 from .readiness import GraduateFacts
 
@@ -25,6 +29,8 @@ ENDORSEMENT_LABELS = {"academic_endorsement": "Academic endorsement", "career_en
 
 @dataclass(frozen=True)
 class CourseLine:
+    """One 030 record as the transcript prints it, with what each GPA counted of it, so a reader
+    can recompute every GPA from the page."""
     semester: str
     code: str
     name: str
@@ -35,6 +41,13 @@ class CourseLine:
     quality_points: Decimal
     course_type: str
     site: str
+    grade_point_max: Decimal = Decimal(0)
+    dropped: bool = False  # discarded by the repeat/delete rule: no GPA counts it
+    no_credit: bool = False  # an experience-only (NO CREDIT) course
+    gpa_points: Decimal | None = None  # counted in the Overall GPA: points on the 4.00 scale
+    core: tuple[Decimal, Decimal] | None = None  # (units, points) counted in the core GPA
+    tops: tuple[Decimal, Decimal] | None = None  # (units, points) counted in the TOPS GPA
+    five_point: bool = False  # a 5.0-list course: core/TOPS points kept on the 5.0 scale
 
 
 @dataclass(frozen=True)
@@ -69,6 +82,8 @@ class TranscriptData:
     diploma_path_name: str
     career_option: str
     endorsements: list[tuple[str, str]]
+    core_name: str  # the curriculum whose courses make the core GPA (the diploma pathway's)
+    tops_name: str  # the TOPS award core whose courses make the TOPS GPA
     overall_gpa: Decimal | None
     core_gpa: Decimal | None
     tops_gpa: Decimal | None
@@ -122,11 +137,35 @@ def site_ranks(site_id: int, bssy: int) -> dict[int, tuple[int | None, int | Non
     return {r.student: (r.grad_rank, r.grad_size) for r in ranks}
 
 
+def _attribute(used_courses, records: dict, info: dict) -> dict:
+    """Record pk -> (units, points) a core GPA counted: each course placed in the core's categories,
+    parts 1 and 2 combined split back by credit attempted (the engine averages their points the
+    same way), points on the course's scale (`grade_points`)."""
+    out: dict = {}
+    for u in used_courses:
+        parts = [records[r] for r in u.refs if r in records]
+        attempted = sum((c.credit_attempted for c in parts), Decimal(0))
+        for c in parts:
+            points = grade_points(c, info.get(c.course_code))
+            if points is None:
+                continue
+            share = u.units * c.credit_attempted / attempted if attempted else u.units / len(parts)
+            units, _ = out.get(c.ref, (Decimal(0), points))
+            out[c.ref] = (units + share, points)
+    return out
+
+
+def _used(curriculum) -> list:
+    return [u for cat in (curriculum.categories if curriculum else ()) for u in cat.courses]
+
+
 class Gatherer:
     """Builds `TranscriptData` for students, reading reference names and ranks once per chunk."""
 
     def __init__(self):
         self._courses = dict(CourseCode.objects.values_list("code", "name"))
+        self._info = {row[0]: CourseInfo(*row) for row in CourseCode.objects.values_list(
+            "code", "name", "requires_course_name", "five_point_eligible", "experience_only")}
         self._paths = dict(Curriculum.objects.values_list("code", "name"))
         self._ibcs = dict(IbcCode.objects.values_list("code", "name"))
         self._ranks = {}
@@ -142,11 +181,26 @@ class Gatherer:
         if student.sponsor.kind != "nonpublic":
             registry = SecureId.objects.filter(unique_id=student.state_id).first()
         progress = getattr(student, "progress", None)
+        result = ProgressResult.from_dict(progress.result) if progress is not None and progress.result else None
+        records = {t.pk: course_of(t) for t in student.transcripts.all()}
+        # The repeat/delete rule as the engine applies it (the GPAs were computed so).
+        _kept, dropped = credits_and_repeats(list(records.values()), self._info)
+        dropped_refs = {r for credit in dropped for r in credit.refs}
+        core = _attribute(_used(result.pathway if result else None), records, self._info)
+        award = result.awards[0] if result and result.awards else None
+        tops = _attribute(_used(award.progress if award else None), records, self._info)
         years = defaultdict(list)
         for t in student.transcripts.all():
+            info = self._info.get(t.course_code)
+            no_credit = bool(info and info.experience_only)
+            counted = t.pk not in dropped_refs
             years[t.course_bssy].append(CourseLine(
                 t.semester, t.course_code, t.course_name or self._courses.get(t.course_code, ""), t.part, t.grade,
-                t.credit_attempted, t.credit_earned, t.quality_points, t.course_type, t.course_site))
+                t.credit_attempted, t.credit_earned, t.quality_points, t.course_type, t.course_site,
+                grade_point_max=t.grade_point_max, dropped=not counted, no_credit=no_credit,
+                gpa_points=overall_points(records[t.pk]) if counted and not no_credit else None,
+                core=core.get(t.pk) if counted else None, tops=tops.get(t.pk) if counted else None,
+                five_point=bool(info and info.five_point_eligible and t.grade in GRADES_WITH_POINTS)))
         school_years = [SchoolYear(y, _bssy_label(y), lines, sum((c.attempted for c in lines), Decimal(0)),
                                    sum((c.earned for c in lines), Decimal(0))) for y, lines in sorted(years.items())]
         rank, size = self.ranks(student)
@@ -163,6 +217,8 @@ class Gatherer:
             grade9_entry=student.grade9_entry, graduation_date=student.graduation_date,
             diploma_path=student.diploma_path, diploma_path_name=self._paths.get(student.diploma_path, ""),
             career_option=student.career_option,
+            core_name=f"{result.pathway.code} core" if result and result.pathway else "",
+            tops_name=f"{award.code} core" if award else "",
             endorsements=[(label, getattr(student, f)) for f, label in ENDORSEMENT_LABELS.items() if getattr(student, f)],
             overall_gpa=_gpa(progress.overall_gpa) if progress else None,
             core_gpa=_gpa(progress.core_gpa) if progress else None,
@@ -175,6 +231,16 @@ class Gatherer:
             ibcs=[(i.ibc_code, self._ibcs.get(i.ibc_code, ""), str(i.year_earned), i.pass_fail)
                   for i in student.ibcs.all()],
             eoc=student.gee_flag, parental_consent=student.parental_consent, official=official)
+
+
+def certifier_name(username: str) -> str:
+    """The certifying official as the transcript names them: the user's full name (and user ID),
+    or the user ID alone when the account has no name."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username=username).only("first_name", "last_name").first()
+    full = user.get_full_name().strip() if user else ""
+    return f"{full} ({username})" if full else username
 
 
 def students_for_transcripts(queryset):
