@@ -91,6 +91,7 @@ class TranscriptData:
     total_earned: Decimal
     class_rank: int | None
     class_size: int | None
+    class_percent: Decimal | None  # the grad class percentile rank, as STSQ11 prints it
     local_rank: str
     years: list[SchoolYear]
     ibcs: list[tuple[str, str, str, str]]  # code, name, year earned, pass/fail
@@ -130,11 +131,12 @@ def _gpa(value) -> Decimal | None:
 
 
 def site_ranks(site_id: int, bssy: int) -> dict[int, tuple[int | None, int | None]]:
-    """Grad class rank (rank, size) of the site's students by student pk, from the stored GPAs."""
+    """Grad class rank (rank, size, percentile) of the site's students by student pk, from the
+    stored GPAs: the figures STSQ11 prints in its Grad Class Rank columns."""
     rows = list(Student.objects.filter(site_id=site_id, bssy=bssy).values_list(
         "pk", "sponsor__code", "site__code", "grade", "progress__overall_gpa", "graduation_date"))
     ranks = class_rank((pk, sp, si, grade, gpa, grad is not None) for pk, sp, si, grade, gpa, grad in rows)
-    return {r.student: (r.grad_rank, r.grad_size) for r in ranks}
+    return {r.student: (r.grad_rank, r.grad_size, r.grad_percent) for r in ranks}
 
 
 def _attribute(used_courses, records: dict, info: dict) -> dict:
@@ -174,7 +176,7 @@ class Gatherer:
         key = (student.site_id, student.bssy)
         if key not in self._ranks:
             self._ranks[key] = site_ranks(*key)
-        return self._ranks[key].get(student.pk, (None, None))
+        return self._ranks[key].get(student.pk, (None, None, None))
 
     def data(self, student: Student, *, official=True) -> TranscriptData:
         registry = None
@@ -203,7 +205,7 @@ class Gatherer:
                 five_point=bool(info and info.five_point_eligible and t.grade in GRADES_WITH_POINTS)))
         school_years = [SchoolYear(y, _bssy_label(y), lines, sum((c.attempted for c in lines), Decimal(0)),
                                    sum((c.earned for c in lines), Decimal(0))) for y, lines in sorted(years.items())]
-        rank, size = self.ranks(student)
+        rank, size, percent = self.ranks(student)
         # Public/charter students: the registry's full names and birth date ("PII lives in the registry").
         first = registry.first_name if registry else student.first_name
         last = registry.last_name if registry else student.last_name
@@ -225,7 +227,7 @@ class Gatherer:
             tops_gpa=_gpa(progress.tops_gpa) if progress else None,
             total_attempted=sum((y.attempted for y in school_years), Decimal(0)),
             total_earned=sum((y.earned for y in school_years), Decimal(0)),
-            class_rank=rank, class_size=size,
+            class_rank=rank, class_size=size, class_percent=percent,
             local_rank=f"{student.rank_position} of {student.rank_size}" if student.rank_position else "",
             years=school_years,
             ibcs=[(i.ibc_code, self._ibcs.get(i.ibc_code, ""), str(i.year_earned), i.pass_fail)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from core_tables.periods import period_status
+from core_tables.periods import fmt_bssy, period_status
 from sts.accounts import permissions
 from sts.accounts.permissions import Action, PeriodClosed
 from sts.export_views import start_export
@@ -84,7 +84,7 @@ def _certify_action(request, site, bssy):
         permissions.require_write(request.user, Action.CERTIFY, site=site, bssy=bssy)
         if action == "certify":
             outcome = services.certify_site(site, bssy, by=request.user.username)
-            text = (f"Site {site.code} certified for BSSY {bssy}: {len(outcome.ready)} ready graduate"
+            text = (f"Site {site.code} certified for BSSY {fmt_bssy(bssy)}: {len(outcome.ready)} ready graduate"
                     f"{'s' if len(outcome.ready) != 1 else ''} queued for official transcripts.")
             if outcome.not_ready:
                 text += (f" {len(outcome.not_ready)} graduate{'s are' if len(outcome.not_ready) != 1 else ' is'} not "
@@ -92,7 +92,7 @@ def _certify_action(request, site, bssy):
             messages.success(request, text)
         else:
             _row, withdrawn = services.uncertify_site(site, bssy, by=request.user.username)
-            messages.warning(request, f"Site {site.code} un-certified for BSSY {bssy}. {withdrawn} official transcript"
+            messages.warning(request, f"Site {site.code} un-certified for BSSY {fmt_bssy(bssy)}. {withdrawn} official transcript"
                                       f"{'s' if withdrawn != 1 else ''} withdrawn (kept, marked not current); "
                                       "certify the site again to issue new versions.")
     except PeriodClosed as exc:

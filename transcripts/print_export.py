@@ -152,12 +152,14 @@ class StudentListPdf(SelectionExporter):
     name = "student_list"
     label = "Student List"
     formats = ("pdf", "csv")
-    HEADER = ["State ID", "Name", "Grade", "Diploma Path", "Path Categories Met", "Total Credits", "IBCs",
-              "Award Categories Met", "Last Updated"]
+    # As the Student List screen shows them: IBCs passed; the TOPS award as eligible (core complete
+    # and GPA at the minimum), the standing the Core Progress Report and the summary state.
+    HEADER = ["State ID", "Name", "Grade", "Diploma Path", "Path Categories Met", "Total Credits", "Passed IBCs",
+              "TOPS Award Eligible", "Last Updated"]
 
     def rows(self, params):
         yield self.HEADER
-        rows = self.students(params).annotate(ibc_count=Count("ibcs")).values_list(
+        rows = self.students(params).annotate(ibc_count=passed_ibcs()).values_list(
             "state_id", "last_name", "first_name", "grade", "diploma_path", "progress__path_complete",
             "progress__total_credits", "ibc_count", "progress__award_eligible", "updated_at")
         for state_id, last, first, grade, path, path_met, credits, ibcs, award_met, updated in rows.iterator(

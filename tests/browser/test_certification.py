@@ -36,7 +36,7 @@ def test_certify_open_verify_correct_and_recertify(reference, signing, live_serv
     page.click("#certify-button")
     expect(page.locator("#certify-dialog")).to_be_visible()
     page.click("#confirm-certify")
-    expect(page.locator(".alert-success").first).to_contain_text("Site 017001 certified for BSSY 2025")
+    expect(page.locator(".alert-success").first).to_contain_text("Site 017001 certified for BSSY 2025-26")
     expect(page.locator("#site-state")).to_contain_text("Certified on")
     expect(page.locator(f"#graduates tr[data-state-id='{grad.state_id}']")).to_have_attribute("data-ots", "S")
     expect(page.locator(f"#graduates tr[data-state-id='{rejected.state_id}']")).to_have_attribute("data-ots", "R")

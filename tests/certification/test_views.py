@@ -51,12 +51,12 @@ def test_certify_and_uncertify_buttons_act_and_say_what_happened(client, make_us
         with django_capture_on_commit_callbacks(execute=True):
             client.post(url, {"action": "certify"})
         text = client.get(url).content.decode()
-        assert "Site 017001 certified for BSSY 2025: 1 ready graduate queued" in text, text[-3000:]
+        assert "Site 017001 certified for BSSY 2025-26: 1 ready graduate queued" in text, text[-3000:]
         assert "1 graduate is not ready" in text
         assert "Certified on" in text and "E017GRD" in text
         assert 'data-ots="S"' in text and 'data-ots="R"' in text
         text = client.post(url, {"action": "uncertify"}, follow=True).content.decode()
-        assert "Site 017001 un-certified for BSSY 2025. 1 official transcript withdrawn" in text
+        assert "Site 017001 un-certified for BSSY 2025-26. 1 official transcript withdrawn" in text
         assert "Un-certified on" in text
     finally:
         app.conf.task_always_eager = False
