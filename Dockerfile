@@ -13,6 +13,6 @@ COPY uploads ./uploads
 COPY certification ./certification
 RUN pip install --no-cache-dir .
 COPY . .
-RUN mkdir -p /var/lib/sts && DJANGO_SECRET_KEY=build python manage.py collectstatic --noinput
+RUN mkdir -p /var/lib/sts && DJANGO_SECRET_KEY=build STS_PUBLIC_URL=https://build.invalid python manage.py collectstatic --noinput
 EXPOSE 8000
 CMD ["gunicorn", "sts.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60"]

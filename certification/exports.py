@@ -1,7 +1,7 @@
 """Transcript exports rendered by workers (the export framework, `sts/exports.py`):
 
 - ``ots_bulk``: the official transcripts of an OTS search, a site, or the graduates shown on the
-  Student List, merged into one PDF as it goes (`merge.StreamingMerger`).
+  Student List: a .zip of the signed PDFs as issued with a signed manifest.
 - ``nonofficial_transcripts``: NOT OFFICIAL transcripts of a whole grade (or one student), merged.
 - ``ots_rejections``: the graduates whose latest OTS entry is R, with the reason (.xlsx, PDF, CSV).
 - ``no_pii``: "No PII found for Students": public students whose registry entry lacks a name,
@@ -13,7 +13,10 @@ the framework calls without the user) scope by it.
 """
 from __future__ import annotations
 
+import hashlib
 import tempfile
+import zipfile
+from pathlib import Path
 
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import OuterRef, Subquery
@@ -31,6 +34,7 @@ from transcripts.reports import param_bssy, param_site  # the reports' parameter
 from . import pdf
 from .models import OfficialTranscript, OtsEntry
 from .queries import SEARCH_FIELDS, search_transcripts
+from .signing import MANIFEST_FIELD, sign_pdf
 from .storage import file_of
 from .transcript import Gatherer, students_for_transcripts
 
@@ -80,15 +84,18 @@ def _merge(path, title, sources, total, progress):
 
 
 @register
-class OfficialTranscriptsPdf(UserScoped):
-    """Official transcripts as one PDF: of an OTS search, or of the Student List's graduates."""
+class OfficialTranscriptsZip(UserScoped):
+    """Official transcripts of an OTS search, or of the Student List's graduates: a .zip of the
+    signed PDFs exactly as issued (each verifies on its own) and a signed manifest listing every
+    file with its SHA-256. Not one merged PDF: a signature covers one file's bytes, and a college
+    must be able to check each transcript it receives (docs/decisions.md)."""
     name = "ots_bulk"
-    formats = ("pdf",)
+    formats = ("zip",)
 
     def transcripts(self, params):
         if params.get("list") == "1":  # the graduates displayed on the Student List
             return (OfficialTranscript.objects.filter(student__in=self.students(params), superseded_at__isnull=True)
-                    .order_by("display_name", "state_id"))
+                    .select_related("site").order_by("display_name", "state_id"))
         return search_transcripts(self.user, {k: params.get(k, "") for k in SEARCH_FIELDS})
 
     def title(self, params):
@@ -102,8 +109,49 @@ class OfficialTranscriptsPdf(UserScoped):
 
     def render(self, fmt, params, path, progress=None):
         transcripts = self.transcripts(params)
-        _merge(path, self.title(params), (file_of(t) for t in transcripts.iterator(chunk_size=200)),
-               transcripts.count(), progress)
+        total = transcripts.count()
+        if not total:
+            raise BadRequest("No official transcripts to download.")
+        out = Path(path).with_suffix(".zip")
+        partial = out.with_name(out.name + ".part")
+        entries = []
+        if progress:
+            progress(0, total)
+        try:
+            # Stored, not deflated: PDFs are compressed already.
+            with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as zf:
+                for t in transcripts.iterator(chunk_size=200):
+                    data = file_of(t).read_bytes()
+                    if hashlib.sha256(data).hexdigest() != t.sha256:
+                        raise RuntimeError(f"official transcript {t.pk}: the stored file is not the one issued")
+                    name = f"{len(entries) + 1:04d}-{t.state_id}-{t.bssy}-v{t.version}.pdf"
+                    zf.writestr(name, data)
+                    entries.append({"file": name, "name": t.display_name, "state_id": t.state_id,
+                                    "version": t.version, "issued_at": timezone.localtime(t.issued_at),
+                                    "code": t.code, "sha256": t.sha256})
+                    if progress and len(entries) % 20 == 0:
+                        progress(len(entries), total)
+                zf.writestr("MANIFEST.pdf", signed_manifest(self.title(params), entries))
+            partial.replace(out)
+        finally:
+            partial.unlink(missing_ok=True)
+        if progress:
+            progress(len(entries), total)
+        return out
+
+
+def signed_manifest(title, entries) -> bytes:
+    """The manifest of a download (WeasyPrint), signed like a transcript but in a field of its own,
+    so the verification page tells a manifest from a transcript."""
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    from sts.exports import font_config
+
+    html = render_to_string("certification/manifest_pdf.html", {
+        "title": title, "entries": entries, "written_at": timezone.localtime(), "verify_url": pdf.verify_url()})
+    body = HTML(string=html).write_pdf(font_config=font_config())
+    return sign_pdf(body, reason=f"Manifest: {title}", field_name=MANIFEST_FIELD)
 
 
 @register

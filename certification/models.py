@@ -42,6 +42,8 @@ class OfficialTranscript(models.Model):
     student = models.ForeignKey("transcripts.Student", on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="official_transcripts")
     display_name = models.CharField(max_length=80)
+    # As printed: the public verification page states it (the student's row may change later).
+    graduation_date = models.DateField(null=True, blank=True)
     version = models.PositiveSmallIntegerField()
     certification = models.ForeignKey(Certification, on_delete=models.PROTECT, related_name="transcripts")
     issued_at = models.DateTimeField()
@@ -67,6 +69,10 @@ class OfficialTranscript(models.Model):
     @property
     def current(self) -> bool:
         return self.superseded_at is None
+
+    @property
+    def withdrawn(self) -> bool:
+        return bool(self.withdrawn_reason)
 
     @property
     def standing(self) -> str:
@@ -114,3 +120,17 @@ class IssueBatch(JobModel):
 
     class Meta:
         ordering = ["id"]
+
+
+class VerificationLookup(models.Model):
+    """Every look-up of the public verification page (a code typed or a PDF uploaded), refused ones
+    included: who asked (client address), when, what and the outcome. Kept for audit."""
+    at = models.DateTimeField(db_index=True)
+    client = models.CharField(max_length=64)
+    kind = models.CharField(max_length=4)  # "code" or "pdf"
+    outcome = models.CharField(max_length=20)  # verify.CURRENT ... or "throttled", "too large"
+    transcript = models.ForeignKey(OfficialTranscript, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["-at"]

@@ -22,6 +22,7 @@ from django.conf import settings
 
 log = logging.getLogger(__name__)
 FIELD_NAME = "STSOfficialTranscript"
+MANIFEST_FIELD = "STSDownloadManifest"  # the signed manifest of a download of many transcripts
 SIGNATURE_BYTES = 16384  # room for the CMS container: certificate chain + signature (a 4096-bit chain fits)
 
 
@@ -141,6 +142,8 @@ class SignatureCheck:
     problem: str = ""  # why not genuine, as a person reads it
     signer: str = ""
     signed_at: dt.datetime | None = None
+    changed: bool = False  # a signature that no longer matches the bytes (vs. none, or someone else's)
+    field: str = ""  # the signature field's name (a transcript's or a manifest's)
 
 
 def check_signature(pdf: bytes) -> SignatureCheck:
@@ -169,13 +172,14 @@ def check_signature(pdf: bytes) -> SignatureCheck:
         return SignatureCheck(False, "The digital signature could not be validated.")
     name = status.signing_cert.subject.human_friendly if status.signing_cert else ""
     if not status.intact or not status.valid:
-        return SignatureCheck(False, "The document was changed after it was signed (the signature does not match).", name)
+        return SignatureCheck(False, "The document was changed after it was signed (the signature does not match).", name,
+                              changed=True)
     if not status.trusted:
         return SignatureCheck(False, "The signature was not made by the Louisiana Department of Education's certificate.",
                               name)
     if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
-        return SignatureCheck(False, "Content was added to the document after it was signed.", name)
-    return SignatureCheck(True, "", name, status.signer_reported_dt)
+        return SignatureCheck(False, "Content was added to the document after it was signed.", name, changed=True)
+    return SignatureCheck(True, "", name, status.signer_reported_dt, field=sig.field_name)
 
 
 # --- the demo certificate ------------------------------------------------------------------------

@@ -15,7 +15,11 @@ from decimal import Decimal
 
 from core_tables.models import CourseCode, Curriculum, IbcCode, SecureId
 from transcripts.models import Student
+from transcripts.progress.credits import credits_and_repeats, grade_points, overall_points
+from transcripts.progress.model import GRADES_WITH_POINTS, CourseInfo
 from transcripts.progress.rank import class_rank
+from transcripts.progress.result import StudentProgress as ProgressResult
+from transcripts.progress_store import course_of
 
 from .readiness import GraduateFacts
 
@@ -25,6 +29,8 @@ ENDORSEMENT_LABELS = {"academic_endorsement": "Academic endorsement", "career_en
 
 @dataclass(frozen=True)
 class CourseLine:
+    """One 030 record as the transcript prints it, with what each GPA counted of it, so a reader
+    can recompute every GPA from the page."""
     semester: str
     code: str
     name: str
@@ -35,6 +41,13 @@ class CourseLine:
     quality_points: Decimal
     course_type: str
     site: str
+    grade_point_max: Decimal = Decimal(0)
+    dropped: bool = False  # discarded by the repeat/delete rule: no GPA counts it
+    no_credit: bool = False  # an experience-only (NO CREDIT) course
+    gpa_points: Decimal | None = None  # counted in the Overall GPA: points on the 4.00 scale
+    core: tuple[Decimal, Decimal] | None = None  # (units, points) counted in the core GPA
+    tops: tuple[Decimal, Decimal] | None = None  # (units, points) counted in the TOPS GPA
+    five_point: bool = False  # a 5.0-list course: core/TOPS points kept on the 5.0 scale
 
 
 @dataclass(frozen=True)
@@ -69,6 +82,8 @@ class TranscriptData:
     diploma_path_name: str
     career_option: str
     endorsements: list[tuple[str, str]]
+    core_name: str  # the curriculum whose courses make the core GPA (the diploma pathway's)
+    tops_name: str  # the TOPS award core whose courses make the TOPS GPA
     overall_gpa: Decimal | None
     core_gpa: Decimal | None
     tops_gpa: Decimal | None
@@ -76,6 +91,7 @@ class TranscriptData:
     total_earned: Decimal
     class_rank: int | None
     class_size: int | None
+    class_percent: Decimal | None  # the grad class percentile rank, as STSQ11 prints it
     local_rank: str
     years: list[SchoolYear]
     ibcs: list[tuple[str, str, str, str]]  # code, name, year earned, pass/fail
@@ -115,11 +131,34 @@ def _gpa(value) -> Decimal | None:
 
 
 def site_ranks(site_id: int, bssy: int) -> dict[int, tuple[int | None, int | None]]:
-    """Grad class rank (rank, size) of the site's students by student pk, from the stored GPAs."""
+    """Grad class rank (rank, size, percentile) of the site's students by student pk, from the
+    stored GPAs: the figures STSQ11 prints in its Grad Class Rank columns."""
     rows = list(Student.objects.filter(site_id=site_id, bssy=bssy).values_list(
         "pk", "sponsor__code", "site__code", "grade", "progress__overall_gpa", "graduation_date"))
     ranks = class_rank((pk, sp, si, grade, gpa, grad is not None) for pk, sp, si, grade, gpa, grad in rows)
-    return {r.student: (r.grad_rank, r.grad_size) for r in ranks}
+    return {r.student: (r.grad_rank, r.grad_size, r.grad_percent) for r in ranks}
+
+
+def _attribute(used_courses, records: dict, info: dict) -> dict:
+    """Record pk -> (units, points) a core GPA counted: each course placed in the core's categories,
+    parts 1 and 2 combined split back by credit attempted (the engine averages their points the
+    same way), points on the course's scale (`grade_points`)."""
+    out: dict = {}
+    for u in used_courses:
+        parts = [records[r] for r in u.refs if r in records]
+        attempted = sum((c.credit_attempted for c in parts), Decimal(0))
+        for c in parts:
+            points = grade_points(c, info.get(c.course_code))
+            if points is None:
+                continue
+            share = u.units * c.credit_attempted / attempted if attempted else u.units / len(parts)
+            units, _ = out.get(c.ref, (Decimal(0), points))
+            out[c.ref] = (units + share, points)
+    return out
+
+
+def _used(curriculum) -> list:
+    return [u for cat in (curriculum.categories if curriculum else ()) for u in cat.courses]
 
 
 class Gatherer:
@@ -127,6 +166,8 @@ class Gatherer:
 
     def __init__(self):
         self._courses = dict(CourseCode.objects.values_list("code", "name"))
+        self._info = {row[0]: CourseInfo(*row) for row in CourseCode.objects.values_list(
+            "code", "name", "requires_course_name", "five_point_eligible", "experience_only")}
         self._paths = dict(Curriculum.objects.values_list("code", "name"))
         self._ibcs = dict(IbcCode.objects.values_list("code", "name"))
         self._ranks = {}
@@ -135,21 +176,36 @@ class Gatherer:
         key = (student.site_id, student.bssy)
         if key not in self._ranks:
             self._ranks[key] = site_ranks(*key)
-        return self._ranks[key].get(student.pk, (None, None))
+        return self._ranks[key].get(student.pk, (None, None, None))
 
     def data(self, student: Student, *, official=True) -> TranscriptData:
         registry = None
         if student.sponsor.kind != "nonpublic":
             registry = SecureId.objects.filter(unique_id=student.state_id).first()
         progress = getattr(student, "progress", None)
+        result = ProgressResult.from_dict(progress.result) if progress is not None and progress.result else None
+        records = {t.pk: course_of(t) for t in student.transcripts.all()}
+        # The repeat/delete rule as the engine applies it (the GPAs were computed so).
+        _kept, dropped = credits_and_repeats(list(records.values()), self._info)
+        dropped_refs = {r for credit in dropped for r in credit.refs}
+        core = _attribute(_used(result.pathway if result else None), records, self._info)
+        award = result.awards[0] if result and result.awards else None
+        tops = _attribute(_used(award.progress if award else None), records, self._info)
         years = defaultdict(list)
         for t in student.transcripts.all():
+            info = self._info.get(t.course_code)
+            no_credit = bool(info and info.experience_only)
+            counted = t.pk not in dropped_refs
             years[t.course_bssy].append(CourseLine(
                 t.semester, t.course_code, t.course_name or self._courses.get(t.course_code, ""), t.part, t.grade,
-                t.credit_attempted, t.credit_earned, t.quality_points, t.course_type, t.course_site))
+                t.credit_attempted, t.credit_earned, t.quality_points, t.course_type, t.course_site,
+                grade_point_max=t.grade_point_max, dropped=not counted, no_credit=no_credit,
+                gpa_points=overall_points(records[t.pk]) if counted and not no_credit else None,
+                core=core.get(t.pk) if counted else None, tops=tops.get(t.pk) if counted else None,
+                five_point=bool(info and info.five_point_eligible and t.grade in GRADES_WITH_POINTS)))
         school_years = [SchoolYear(y, _bssy_label(y), lines, sum((c.attempted for c in lines), Decimal(0)),
                                    sum((c.earned for c in lines), Decimal(0))) for y, lines in sorted(years.items())]
-        rank, size = self.ranks(student)
+        rank, size, percent = self.ranks(student)
         # Public/charter students: the registry's full names and birth date ("PII lives in the registry").
         first = registry.first_name if registry else student.first_name
         last = registry.last_name if registry else student.last_name
@@ -163,18 +219,30 @@ class Gatherer:
             grade9_entry=student.grade9_entry, graduation_date=student.graduation_date,
             diploma_path=student.diploma_path, diploma_path_name=self._paths.get(student.diploma_path, ""),
             career_option=student.career_option,
+            core_name=f"{result.pathway.code} core" if result and result.pathway else "",
+            tops_name=f"{award.code} core" if award else "",
             endorsements=[(label, getattr(student, f)) for f, label in ENDORSEMENT_LABELS.items() if getattr(student, f)],
             overall_gpa=_gpa(progress.overall_gpa) if progress else None,
             core_gpa=_gpa(progress.core_gpa) if progress else None,
             tops_gpa=_gpa(progress.tops_gpa) if progress else None,
             total_attempted=sum((y.attempted for y in school_years), Decimal(0)),
             total_earned=sum((y.earned for y in school_years), Decimal(0)),
-            class_rank=rank, class_size=size,
+            class_rank=rank, class_size=size, class_percent=percent,
             local_rank=f"{student.rank_position} of {student.rank_size}" if student.rank_position else "",
             years=school_years,
             ibcs=[(i.ibc_code, self._ibcs.get(i.ibc_code, ""), str(i.year_earned), i.pass_fail)
                   for i in student.ibcs.all()],
             eoc=student.gee_flag, parental_consent=student.parental_consent, official=official)
+
+
+def certifier_name(username: str) -> str:
+    """The certifying official as the transcript names them: the user's full name (and user ID),
+    or the user ID alone when the account has no name."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username=username).only("first_name", "last_name").first()
+    full = user.get_full_name().strip() if user else ""
+    return f"{full} ({username})" if full else username
 
 
 def students_for_transcripts(queryset):

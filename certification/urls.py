@@ -15,5 +15,4 @@ urlpatterns = [
 # The public verification page (no sign-in), outside the /ots/ prefix.
 public_urlpatterns = [
     path("", views.verify, name="page"),
-    path("copy/<str:code>.pdf", views.verify_copy, name="copy"),
 ]

@@ -7,26 +7,27 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from core_tables.periods import period_status
+from core_tables.periods import fmt_bssy, period_status
 from sts.accounts import permissions
 from sts.accounts.permissions import Action, PeriodClosed
 from sts import jobs
 from sts.export_views import start_export
 
 from . import services
-from .models import Certification, OfficialTranscript
+from .models import Certification, OfficialTranscript, VerificationLookup
 from .queries import SEARCH_FIELDS, search_transcripts
 from .signing import SigningNotConfigured
 from .readiness import PUBLIC_KINDS
 from .storage import file_of
+from .throttle import client_of, take
 from .verify import verify_code, verify_pdf
 
 log = logging.getLogger(__name__)
@@ -95,7 +96,7 @@ def _certify_action(request, site, bssy):
         permissions.require_write(request.user, Action.CERTIFY, site=site, bssy=bssy)
         if action == "certify":
             outcome = services.certify_site(site, bssy, by=request.user.username)
-            text = (f"Site {site.code} certified for BSSY {bssy}: {len(outcome.ready)} ready graduate"
+            text = (f"Site {site.code} certified for BSSY {fmt_bssy(bssy)}: {len(outcome.ready)} ready graduate"
                     f"{'s' if len(outcome.ready) != 1 else ''} queued for official transcripts.")
             if outcome.not_ready:
                 text += (f" {len(outcome.not_ready)} graduate{'s are' if len(outcome.not_ready) != 1 else ' is'} not "
@@ -103,7 +104,7 @@ def _certify_action(request, site, bssy):
             messages.success(request, text)
         else:
             _row, withdrawn = services.uncertify_site(site, bssy, by=request.user.username)
-            messages.warning(request, f"Site {site.code} un-certified for BSSY {bssy}. {withdrawn} official transcript"
+            messages.warning(request, f"Site {site.code} un-certified for BSSY {fmt_bssy(bssy)}. {withdrawn} official transcript"
                                       f"{'s' if withdrawn != 1 else ''} withdrawn (kept, marked not current); "
                                       "certify the site again to issue new versions.")
     except PeriodClosed as exc:
@@ -191,13 +192,14 @@ def ots_search(request):
 @login_required
 @require_POST
 def ots_bulk(request):
-    """The merged PDF of a search's (or a site's) official transcripts, built by a worker."""
+    """A search's (or a site's) official transcripts: a .zip of the signed PDFs and a signed
+    manifest, built by a worker."""
     params = {k: request.POST.get(k, "").strip() for k in SEARCH_FIELDS if request.POST.get(k, "").strip()}
-    return start_export(request, "ots_bulk", "pdf", params)
+    return start_export(request, "ots_bulk", "zip", params)
 
 
 # Print or Export Transcript Records (Student List): exporter -> formats offered.
-LIST_EXPORTS = {"ots_bulk": ("pdf",), "ots_rejections": ("xlsx", "pdf", "csv"), "nonofficial_transcripts": ("pdf",),
+LIST_EXPORTS = {"ots_bulk": ("zip",), "ots_rejections": ("xlsx", "pdf", "csv"), "nonofficial_transcripts": ("pdf",),
                 "no_pii": ("xlsx", "pdf", "csv")}
 
 
@@ -217,48 +219,35 @@ def list_export(request, site_code, exporter_name, fmt):
 
 # --- public verification ----------------------------------------------------------------------------
 
-def _rate_limited(request) -> bool:
-    """At most STS_VERIFY_RATE look-ups a minute per client address (codes are unguessable anyway)."""
-    key = "verify-rate-" + (request.META.get("REMOTE_ADDR") or "unknown")
-    count = cache.get_or_set(key, 0, 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, 60)
-        count = 1
-    return count > settings.STS_VERIFY_RATE
+def _log_lookup(client, kind, outcome, transcript=None):
+    VerificationLookup.objects.create(at=timezone.now(), client=client[:64], kind=kind, outcome=outcome,
+                                      transcript=transcript)
 
 
 def verify(request):
-    """No sign-in: upload an official transcript PDF or type its verification code."""
-    verdict, error = None, ""
+    """No sign-in: upload an official transcript PDF or type its verification code. The answer
+    states the verdict and the transcript's printed facts; the document itself is never served."""
+    verdict, error, retry_after = None, "", 0
     code = request.GET.get("code", "").strip() or request.POST.get("code", "").strip()
     upload = request.FILES.get("file")
     if code or upload:
-        if _rate_limited(request):
-            error = "Too many verification requests from your address: wait a minute and try again."
-        elif upload is not None:
-            if upload.size > settings.STS_VERIFY_MAX_BYTES:
-                error = (f"The file {upload.name} is larger than {settings.STS_VERIFY_MAX_BYTES // (1024 * 1024)} MB: "
-                         "an official transcript is much smaller.")
-            else:
-                verdict = verify_pdf(upload.read())
+        client, kind = client_of(request), "pdf" if upload is not None else "code"
+        retry_after = take(client, limit=settings.STS_VERIFY_RATE, window=settings.STS_VERIFY_WINDOW)
+        if retry_after:
+            error = (f"Too many verification requests from your address: try again in {retry_after} second"
+                     f"{'s' if retry_after != 1 else ''}.")
+            _log_lookup(client, kind, "throttled")
+        elif upload is not None and upload.size > settings.STS_VERIFY_MAX_BYTES:
+            error = (f"The file {upload.name} is larger than {settings.STS_VERIFY_MAX_BYTES // (1024 * 1024)} MB: "
+                     "an official transcript is much smaller.")
+            _log_lookup(client, kind, "too large")
         else:
-            verdict = verify_code(code)
-    status = 429 if error.startswith("Too many") else 200
-    return render(request, "certification/verify.html", {"verdict": verdict, "error": error, "code": code,
-                                                         "max_mb": settings.STS_VERIFY_MAX_BYTES // (1024 * 1024)},
-                  status=status)
-
-
-def verify_copy(request, code):
-    """The issued copy of a transcript, for whoever holds its (unguessable) code: the verifier
-    compares the paper with it."""
-    from .pdf import normalise_code
-
-    if _rate_limited(request):
-        raise PermissionDenied("Too many verification requests from your address: wait a minute and try again.")
-    transcript = OfficialTranscript.objects.filter(code=normalise_code(code)).first()
-    if transcript is None:
-        raise Http404("No official transcript has this verification code.")
-    return _pdf_response(file_of(transcript), f"transcript-{transcript.code}.pdf")
+            verdict = verify_pdf(upload.read()) if upload is not None else verify_code(code)
+            _log_lookup(client, kind, verdict.outcome, verdict.transcript)
+    response = render(request, "certification/verify.html", {
+        "verdict": verdict, "facts": verdict.facts() if verdict else {}, "error": error, "code": code,
+        "max_mb": settings.STS_VERIFY_MAX_BYTES // (1024 * 1024)}, status=429 if retry_after else 200)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -173,9 +173,18 @@ def cell_value(value):
         return "Y" if value else "N"
     if isinstance(value, Decimal):
         return float(value)
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return local_time(value).replace(tzinfo=None)  # spreadsheets hold no zone: Louisiana time
     if isinstance(value, (int, float, dt.date)):
         return value
     return neutralise(str(value))
+
+
+def local_time(value: dt.datetime) -> dt.datetime:
+    """An aware time as people in Louisiana read it (TIME_ZONE), as the pages show it."""
+    from django.utils import timezone
+
+    return timezone.localtime(value) if timezone.is_aware(value) else value
 
 
 def as_text(value):
@@ -185,7 +194,7 @@ def as_text(value):
     if isinstance(value, bool):
         return "Y" if value else "N"
     if isinstance(value, dt.datetime):
-        return value.strftime("%m/%d/%Y %H:%M")
+        return local_time(value).strftime("%m/%d/%Y %H:%M")
     if isinstance(value, dt.date):
         return value.strftime("%m/%d/%Y")
     return str(value)

@@ -115,7 +115,8 @@ CSRF_COOKIE_HTTPONLY = True  # htmx takes the token from the page (hx-headers), 
 # HTTPS in production: cookies only over TLS, HSTS, redirect to https. `make run` is DEBUG (http).
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("STS_SECURE_COOKIES", default=not DEBUG)
 SECURE_SSL_REDIRECT = env.bool("STS_SSL_REDIRECT", default=not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("STS_BEHIND_PROXY", default=False) else None
+STS_BEHIND_PROXY = env.bool("STS_BEHIND_PROXY", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if STS_BEHIND_PROXY else None
 SECURE_HSTS_SECONDS = env.int("STS_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
@@ -218,11 +219,18 @@ STS_SIGNING_CERT = env.str("STS_SIGNING_CERT", default=str(VAR_DIR / "signing" /
 STS_SIGNING_KEY = env.str("STS_SIGNING_KEY", default=str(VAR_DIR / "signing" / "demo-key.pem"))
 STS_SIGNING_KEY_PASSPHRASE = env.str("STS_SIGNING_KEY_PASSPHRASE", default="")
 STS_SIGNING_TRUST_ROOTS = env.list("STS_SIGNING_TRUST_ROOTS", default=[])
-# The address printed on transcripts for the public verification page.
-STS_PUBLIC_URL = env.str("STS_PUBLIC_URL", default="http://127.0.0.1:8000")
+# The public address printed on official documents for the verification page. Required outside
+# debug: a transcript must never print a server's own (development) address.
+STS_PUBLIC_URL = env.str("STS_PUBLIC_URL", default="")
+if not STS_PUBLIC_URL:
+    if not DEBUG:
+        raise ImproperlyConfigured("STS_PUBLIC_URL is not set. Set it to the public address of this installation "
+                                   "(https://sts.example.gov): official transcripts print it for verification.")
+    STS_PUBLIC_URL = "http://127.0.0.1:8000"
 STS_OTS_CHUNK = env.int("STS_OTS_CHUNK", default=25)  # graduates per OTS worker task
 STS_VERIFY_MAX_BYTES = env.int("STS_VERIFY_MAX_BYTES", default=5 * 1024 * 1024)  # uploads to the verification page
-STS_VERIFY_RATE = env.int("STS_VERIFY_RATE", default=30)  # verification look-ups per client IP per minute
+STS_VERIFY_RATE = env.int("STS_VERIFY_RATE", default=30)  # verification look-ups per client IP per window
+STS_VERIFY_WINDOW = env.int("STS_VERIFY_WINDOW", default=60)  # seconds of one fixed rate window
 
 # Tests that need PostgreSQL/Redis/a worker skip without them, unless this is set (CI).
 STS_REQUIRE_SERVICES = env.bool("STS_REQUIRE_SERVICES", default=False)

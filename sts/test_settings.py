@@ -4,5 +4,6 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-any-deployment-" + "x" * 20)
 os.environ.setdefault("STS_SSL_REDIRECT", "0")
+os.environ.setdefault("STS_PUBLIC_URL", "https://sts.test.example")
 
 from .settings import *  # noqa: E402,F401,F403

@@ -18,9 +18,10 @@ from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
-from core_tables.models import Curriculum
+from core_tables.codelists import CODE_LISTS
+from core_tables.models import Curriculum, SecureId
 from core_tables.periods import fmt_bssy
-from sts.exports import Exporter, register, wrapped
+from sts.exports import Exporter, register
 
 from .models import Ibc, Student
 from .progress.engine import AWARDS_FOR_PATHWAY
@@ -151,12 +152,14 @@ class StudentListPdf(SelectionExporter):
     name = "student_list"
     label = "Student List"
     formats = ("pdf", "csv")
-    HEADER = ["State ID", "Name", "Grade", "Diploma Path", "Path Categories Met", "Total Credits", "IBCs",
-              "Award Categories Met", "Last Updated"]
+    # As the Student List screen shows them: IBCs passed; the TOPS award as eligible (core complete
+    # and GPA at the minimum), the standing the Core Progress Report and the summary state.
+    HEADER = ["State ID", "Name", "Grade", "Diploma Path", "Path Categories Met", "Total Credits", "Passed IBCs",
+              "TOPS Award Eligible", "Last Updated"]
 
     def rows(self, params):
         yield self.HEADER
-        rows = self.students(params).annotate(ibc_count=Count("ibcs")).values_list(
+        rows = self.students(params).annotate(ibc_count=passed_ibcs()).values_list(
             "state_id", "last_name", "first_name", "grade", "diploma_path", "progress__path_complete",
             "progress__total_credits", "ibc_count", "progress__award_eligible", "updated_at")
         for state_id, last, first, grade, path, path_met, credits, ibcs, award_met, updated in rows.iterator(
@@ -172,8 +175,19 @@ AWARD_CHOICES = {"": "Each student's TOPS award (TC for TU, TJ for CA)", "TC": "
 
 
 @dataclass(frozen=True)
+class Standing:
+    """The diploma pathway or one TOPS award, as a parent reads it: met or not, and what is missing."""
+    title: str  # "TU TOPS University Diploma" / "TC TOPS University core"
+    met: bool
+    summary: str  # "complete" / "TC eligible: Opportunity ..." / "not complete"
+    missing: list[str]  # "English: 1.00 of 4.00 units" ...
+
+
+@dataclass(frozen=True)
 class ReportStudent:
-    """What one student's page of the Core Progress Report shows."""
+    """What one student's section of the Core Progress Report shows, first things first: the
+    graduation check's verdict, the pathway and each TOPS award with what is missing, then the
+    categories of the chosen curriculum."""
     student: Student
     result: ProgressResult | None
     curriculum: str  # the code shown (an award core or the pathway)
@@ -183,6 +197,65 @@ class ReportStudent:
     complete: bool | None
     categories: list[CategoryProgress]
     note: str = ""
+    full_name: str = ""
+    ready: bool | None = None  # the graduation check: None when not computed
+    verdict: str = ""  # "Ready to graduate" / "Not ready to graduate"
+    reasons: tuple[str, ...] = ()
+    standings: tuple[Standing, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.full_name or self.student.display_name
+
+
+# The graduation check's reasons (guide, "Graduation Date Removal Codes") in a parent's words.
+PLAIN_REASONS = {
+    "2": "Credits: fewer credits than the diploma requires (23; 24 for TOPS University)",
+    "3": "Core: at least one category of the diploma pathway is not complete (in bold below)",
+    "4": "Tests: the Met GEE/EOC flag is not Y (the required end-of-course tests are not passed)",
+    "5": "Career diploma: no CDV career option code",
+    "6": "Jump Start: a passed industry-based credential, a J1-J4 career/tech endorsement or the Jump Start "
+         "credential is missing",
+}
+
+
+def graduation_verdict(student: Student, result: ProgressResult | None) -> tuple[bool | None, str, tuple[str, ...]]:
+    """(ready, headline, reasons) from the stored graduation check: the one the Certify screen and
+    the upload's graduation-date removal use."""
+    if result is None:
+        return None, "Graduation check not computed yet", ()
+    reasons = tuple(PLAIN_REASONS.get(code, f"Reason {code}") for code in result.graduation.removal_reasons)
+    if student.removed_graduation_date is not None:
+        reasons = (f"The graduation date {student.removed_graduation_date:%m/%d/%Y} was removed by the graduation "
+                   "check",) + reasons
+    if reasons:
+        return False, "Not ready to graduate", reasons
+    return True, "Ready to graduate", ()
+
+
+def _missing(progress) -> list[str]:
+    return [f"{c.code} {c.description}: {c.earned:.2f} of {c.required:.2f} units" for c in progress.categories
+            if not c.complete]
+
+
+def standings(student: Student, result: ProgressResult | None, names: dict) -> tuple[Standing, ...]:
+    """The diploma pathway and each TOPS award the guide judges for it, with what is missing."""
+    if result is None:
+        return ()
+    out = []
+    p = result.pathway
+    if p is not None:
+        out.append(Standing(f"{p.code} {names.get(p.code, p.name)} (diploma pathway)", p.complete,
+                            "all categories complete" if p.complete else "not complete", _missing(p)))
+    for a in result.awards:
+        missing = _missing(a.progress) if a.progress else []
+        standing = award_standing(a.code, a.level, a.eligible, a.gpa, a.progress.complete if a.progress else None)
+        if a.progress and a.progress.complete and not a.eligible:
+            missing.append(f"Core GPA {_shown(a.gpa) or '—'} is below the award's minimum")
+        out.append(Standing(f"{a.code} {names.get(a.code, '')} (TOPS award core)".replace("  ", " "), a.eligible,
+                            standing.removeprefix(f"{a.code} ") + " (ACT and other conditions are outside STS)",
+                            missing))
+    return tuple(out)
 
 
 def _shown(value) -> str:
@@ -190,9 +263,17 @@ def _shown(value) -> str:
     return "" if shown is None else f"{shown:.3f}"
 
 
-def report_student(student: Student, stored: dict | None, award: str, names: dict) -> ReportStudent:
-    """A student's section: the chosen award core (or the pathway) from the stored result."""
+def report_student(student: Student, stored: dict | None, award: str, names: dict, full_name: str = "") -> ReportStudent:
+    """A student's section: the verdict and standings, then the chosen award core (or the pathway)."""
+    from dataclasses import replace
+
     result = ProgressResult.from_dict(stored) if stored else None
+    ready, verdict, reasons = graduation_verdict(student, result)
+    return replace(_chosen(student, result, award, names), full_name=full_name, ready=ready, verdict=verdict,
+                   reasons=reasons, standings=standings(student, result, names))
+
+
+def _chosen(student: Student, result: ProgressResult | None, award: str, names: dict) -> ReportStudent:
     if result is None:
         return ReportStudent(student, None, "", "", "TOPS GPA", "", None, [],
                              "No stored progress result yet: it is computed after the records are loaded.")
@@ -207,10 +288,8 @@ def report_student(student: Student, stored: dict | None, award: str, names: dic
     if chosen is None or chosen.progress is None:
         return ReportStudent(student, result, award, names.get(award, ""), f"{award} core GPA", "", None, [],
                              f"No {award} award is evaluated for the {student.diploma_path or 'blank'} pathway.")
-    standing = award_standing(chosen.code, chosen.level, chosen.eligible, chosen.gpa, chosen.progress.complete)
     return ReportStudent(student, result, chosen.code, names.get(chosen.code, ""), f"{chosen.code} core GPA",
-                         _shown(chosen.gpa), chosen.progress.complete, chosen.progress.categories,
-                         f"{standing} (as far as STS can judge: ACT and other conditions are outside STS)")
+                         _shown(chosen.gpa), chosen.progress.complete, chosen.progress.categories)
 
 
 @register
@@ -266,15 +345,22 @@ class CoreProgressReport(SelectionExporter):
         award = self.award(params)
         names = dict(Curriculum.objects.values_list("code", "name"))
         order = {pk: i for i, pk in enumerate(ids)}
-        students = Student.objects.filter(pk__in=ids).select_related("site", "progress").defer("grad_removal_reasons")
+        students = list(Student.objects.filter(pk__in=ids).select_related("site", "sponsor", "progress")
+                        .defer("grad_removal_reasons"))
+        # Public/charter students' full names live in the Secure ID registry (STS holds partial ones).
+        registry = {u: f"{last}, {first}".strip(", ") for u, first, last in SecureId.objects.filter(
+            unique_id__in=[s.state_id for s in students if s.sponsor.kind != "nonpublic"]).values_list(
+            "unique_id", "first_name", "last_name")}
         for s in sorted(students, key=lambda s: order[s.pk]):
             stored = s.progress.result if hasattr(s, "progress") else None
-            yield report_student(s, stored, award, names)
+            yield report_student(s, stored, award, names, registry.get(s.state_id, ""))
 
     def render_part(self, fmt, params, part, path, progress=None):
         sel = self.selection(params)
+        from django.utils import timezone
+
         heading = {"title": self.title(params), "selection": sel.describe(), "bssy": fmt_bssy(sel.bssy),
-                   "award": AWARD_CHOICES[self.award(params)]}
+                   "award": AWARD_CHOICES[self.award(params)], "printed": f"{timezone.localdate():%m/%d/%Y}"}
         sections = []
         for i, section in enumerate(self.sections(params, part), start=1):
             sections.append(section)
@@ -289,114 +375,146 @@ class CoreProgressReport(SelectionExporter):
         return path
 
 
-# The categories print as fixed columns in DejaVu Sans Mono, one preformatted block a student, as
-# the official transcript's course lines do: WeasyPrint spent most of a file's time laying out and
-# painting ~110 table cells a student; a line of text is one box (docs/benchmarks.md, the profile).
-CATEGORY_WIDTH = 37  # "01 " and the description; longer descriptions continue under themselves
-COURSE_NAME_WIDTH = 31
-CATEGORY_HEADER = (f"{'Category':<{CATEGORY_WIDTH}}{'Required':>9}{'Earned':>8}  Complete  "
-                   f"{'Course':<7}{'Course name':<{COURSE_NAME_WIDTH + 1}}{'Grade':<6}{'BSSY':<5}{'Units':>5}")
+def plain_facts(student: Student) -> list[tuple[str, str]]:
+    """The 020 codes a parent reads, in words."""
+    fafsa = {c.code: c.name for c in CODE_LISTS["fafsa"]}
+    gee = {c.code: c.name for c in CODE_LISTS["gee_flag"]}
+    code = (student.fafsa or "").strip()
+    flag = (student.gee_flag or "").strip()
+    return [("FAFSA / TOPS form submitted", f"Yes ({fafsa.get(code, code)})" if code else "No"),
+            ("Parental consent to share with LOSFA and the Board of Regents", "Yes" if student.parental_consent else "No"),
+            ("End-of-course tests (GEE/EOC) met", f"Yes ({gee[flag]})" if flag in gee else "No")]
 
 
-def category_lines(c: CategoryProgress) -> list[str]:
-    """One category in fixed columns: the first course beside it, each further course (and a long
-    description or course name) on lines of its own."""
-    left = wrapped(f"{c.code} {c.description}", CATEGORY_WIDTH)
-    numbers = f"{c.required:>9.2f}{c.earned:>8.2f}  {'Y' if c.complete else 'N':<8}  "
-    right = []
-    for u in c.courses:
-        names = wrapped(u.name, COURSE_NAME_WIDTH)
-        right.append(f"{u.code:<7}{names[0]:<{COURSE_NAME_WIDTH + 1}}{u.grade:<6}{u.bssy!s:<5}{u.units:>5.2f}")
-        right += [" " * 7 + more for more in names[1:]]
-    right = right or ["none"]
-    lines = []
-    for i in range(max(len(left), len(right))):
-        text = left[i] if i < len(left) else ""
-        middle = numbers if i == 0 else " " * len(numbers)
-        lines.append(f"{text:<{CATEGORY_WIDTH}}{middle}{right[i] if i < len(right) else ''}".rstrip())
-    return lines
-
-
-def categories_block(categories) -> str:
-    """The preformatted block of a student's categories (HTML), incomplete categories in bold."""
-    from django.utils.html import escape
-    from django.utils.safestring import mark_safe
-
-    out = []
-    for c in categories:
-        text = escape("\n".join(category_lines(c)))
-        out.append(text if c.complete else f"<b>{text}</b>")
-    return mark_safe("\n".join(out))
+def course_cell(u) -> str:
+    return f"{u.code} {u.name} — {u.grade}, {fmt_bssy(u.bssy)}, {u.units:.2f} unit{'s' if u.units != 1 else ''}"
 
 
 def write_core_progress_pdf(heading, sections, path):
     """One HTML document for the file's students (a file holds at most 100 of them; a document of
-    that size stays under ~200 MB: docs/benchmarks.md)."""
+    that size stays under ~200 MB: docs/benchmarks.md). The categories are a real table: one row a
+    category, the courses one cell of lines (a cell a course would double the boxes to lay out)."""
     from weasyprint import HTML
 
     from sts.exports import font_config
 
-    # The title in a CSS string of the page footer: anything but plain text as a CSS hex escape
+    # The title in a CSS string of the page header: anything but plain text as a CSS hex escape
     # (a search typed by the user must not close the string or the style sheet).
-    css_title = "".join(c if c.isalnum() or c in " -.,'()" else f"\\{ord(c):x} " for c in heading["title"])
+    def css(text):
+        return "".join(c if c.isalnum() or c in " -.,'()" else f"\\{ord(c):x} " for c in text)
     html = render_to_string("reports/core_progress.html", {
-        **heading, "css_title": css_title, "category_header": CATEGORY_HEADER,
-        "students": [(s, categories_block(s.categories)) for s in sections]})
+        **heading, "css_title": css(heading["title"]), "css_printed": css(heading["printed"]),
+        "students": [(s, plain_facts(s.student), [(c, [course_cell(u) for u in c.courses]) for c in s.categories])
+                     for s in sections]})
     HTML(string=html).write_pdf(path, font_config=font_config())
+    return html
+
+
+def _docx_field(paragraph, instruction):
+    """A Word field (PAGE, NUMPAGES) in a paragraph: Word fills it in when it lays the page out."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, instruction), ("separate", None), (None, "1"), ("end", None)):
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        elif text == "1":
+            el = OxmlElement("w:t")
+            el.text = text
+        else:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = f" {text} "
+        run._r.append(el)
 
 
 def write_core_progress_docx(heading, sections, path):
-    """Word: a real heading per student and real tables, so counselors can add notes and footers."""
+    """Word: the PDF's content in the PDF's order, styled: a header (title, date printed) and a
+    footer with page n of m, tables whose columns fit their text, incomplete categories in bold."""
     from docx import Document
-    from docx.enum.text import WD_BREAK
-    from docx.shared import Pt
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Inches, Pt, RGBColor
 
     doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Inches(8.5), Inches(11)
+    section.left_margin = section.right_margin = Inches(0.6)
+    section.top_margin = section.bottom_margin = Inches(0.6)
+    doc.styles["Normal"].font.name = "DejaVu Sans"
     doc.styles["Normal"].font.size = Pt(9)
     doc.core_properties.title = heading["title"][:255]  # Word's limit; a long search would exceed it
+    header = section.header.paragraphs[0]
+    header.text = f"{heading['title']} · printed {heading['printed']}"
+    header.runs[0].font.size = Pt(7.5)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    footer.add_run("Page ")
+    _docx_field(footer, "PAGE")
+    footer.add_run(" of ")
+    _docx_field(footer, "NUMPAGES")
+    for run in footer.runs:
+        run.font.size = Pt(7.5)
     if not sections:
         doc.add_heading(heading["title"], level=1)
         doc.add_paragraph("No students match this selection.")
+
+    def table(rows, widths, bold_rows=()):
+        t = doc.add_table(rows=len(rows), cols=len(widths))
+        t.style = "Table Grid"
+        t.autofit = False
+        for i, row in enumerate(rows):
+            for j, text in enumerate(row):
+                cell = t.rows[i].cells[j]
+                cell.width = widths[j]
+                cell.text = text
+                for para in cell.paragraphs:
+                    for run in para.runs:
+                        run.font.size = Pt(8)
+                        run.bold = i == 0 or i in bold_rows
+        return t
+
     for n, s in enumerate(sections):
         st = s.student
+        h = doc.add_heading(f"Core Progress Report: {s.name}", level=1)
         if n:
-            doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        doc.add_heading(f"Core Progress Report: {st.display_name}", level=1)
+            h.paragraph_format.page_break_before = len(s.categories) > 6  # a short one shares the page
         doc.add_paragraph(f"State ID {st.state_id} · {st.site.code} {st.site.name} · grade {st.grade} · "
-                          f"BSSY {heading['bssy']} · diploma path {st.diploma_path or '(blank)'}")
-        facts = doc.add_table(rows=2, cols=4)
-        facts.style = "Table Grid"
-        for cell, text in zip(facts.rows[0].cells, ("FAFSA", "Parental consent", "GEE/EOC", s.gpa_label)):
-            cell.text = text
-            cell.paragraphs[0].runs[0].bold = True
-        for cell, text in zip(facts.rows[1].cells, (st.fafsa or "(blank)", "Y" if st.parental_consent else "N",
-                                                    st.gee_flag or "(blank)", s.gpa or "—")):
-            cell.text = text
-        if s.result is not None:
-            doc.add_paragraph(f"Overall GPA {_shown(s.result.overall_gpa) or '—'} · TOPS GPA "
-                              f"{_shown(s.result.tops_gpa) or '—'} · total credits {s.result.total_credits:.2f}")
+                          f"{heading['bssy']} · diploma path {st.diploma_path or '(blank)'}"
+                          + (f" · graduation date {st.graduation_date:%m/%d/%Y}" if st.graduation_date else ""))
+        verdict = doc.add_paragraph()
+        run = verdict.add_run(s.verdict + (": " + "; ".join(s.reasons) if s.reasons else ""))
+        run.bold = True
+        run.font.size = Pt(11)
+        run.font.color.rgb = RGBColor(0x1B, 0x5E, 0x20) if s.ready else RGBColor(0xB7, 0x1C, 0x1C)
+        for title, standing_text in ((st_.title, st_.summary + ("" if not st_.missing else
+                                                                 ". Missing: " + "; ".join(st_.missing)))
+                                     for st_ in s.standings):
+            p = doc.add_paragraph(style="List Bullet")
+            p.add_run(title + ": ").bold = True
+            p.add_run(standing_text)
+        table([[label for label, _ in plain_facts(st)] + ["Overall GPA", s.gpa_label],
+               [value for _, value in plain_facts(st)] + [_shown(s.result.overall_gpa) if s.result else "—",
+                                                          s.gpa or "—"]],
+              [Inches(1.6), Inches(1.9), Inches(1.5), Inches(0.9), Inches(1.4)])
         if s.note:
             doc.add_paragraph(s.note)
         if not s.categories:
             continue
-        doc.add_heading(f"{s.curriculum} {s.curriculum_name}: "
-                        + ("all categories met" if s.complete else "categories not met in bold"), level=2)
-        table = doc.add_table(rows=1, cols=5)
-        table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, ("Category", "Courses counted", "Required", "Earned", "Complete")):
-            cell.text = text
-            cell.paragraphs[0].runs[0].bold = True
-        for c in s.categories:
-            courses = "\n".join(f"{u.code} {u.name} ({u.grade}, {u.bssy}, {u.units:.2f})" for u in c.courses)
-            cells = table.add_row().cells
-            for cell, text in zip(cells, (f"{c.code} {c.description}", courses, f"{c.required:.2f}",
-                                          f"{c.earned:.2f}", "Y" if c.complete else "N")):
-                cell.text = text
-                if not c.complete:
-                    for run in cell.paragraphs[0].runs:
-                        run.bold = True
+        doc.add_heading(f"{s.curriculum} {s.curriculum_name}: " + ("every category complete" if s.complete else
+                                                                     "categories not complete in bold"), level=2)
+        rows = [["Category", "Required", "Earned", "Complete", "Courses counted"]]
+        bold = set()
+        for i, c in enumerate(s.categories, start=1):
+            rows.append([f"{c.code} {c.description}", f"{c.required:.2f}", f"{c.earned:.2f}",
+                         "Yes" if c.complete else "No", "\n".join(course_cell(u) for u in c.courses) or "none yet"])
+            if not c.complete:
+                bold.add(i)
+        table(rows, [Inches(2.0), Inches(0.65), Inches(0.6), Inches(0.7), Inches(3.35)], bold)
     doc.save(path)
-
 
 
 def print_export_menu() -> dict:

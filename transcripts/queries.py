@@ -25,7 +25,10 @@ def site_list(user, bssy):
     """The Site List: sites the user may view with students and graduates counted for `bssy`."""
     return sites_for(user, Action.VIEW).annotate(
         student_count=Count("students", filter=Q(students__bssy=bssy)),
-        graduate_count=Count("students", filter=Q(students__bssy=bssy, students__graduation_date__isnull=False)),
+        # Graduates as certification counts them (`graduates.is_graduate`): a graduation date kept or
+        # removed by the graduation check, so the Site List and the Certify screen agree.
+        graduate_count=Count("students", filter=Q(students__bssy=bssy) & (
+            Q(students__graduation_date__isnull=False) | Q(students__removed_graduation_date__isnull=False))),
     ).order_by("code")
 
 

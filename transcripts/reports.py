@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from core_tables.codelists import CODE_LISTS
 from core_tables.models import Site
+from core_tables.periods import fmt_bssy
 from sts.accounts import permissions
 from sts.accounts.permissions import Action
 from sts.exports import FORMAT_LABELS, Exporter, register
@@ -311,7 +312,8 @@ class ReferenceTablesReport(Exporter):
 
     def title(self, params):
         curriculum = params.get("curriculum") or "all curricula"
-        return f"STSQ12 TOPS Reference Tables Report - graduation cohort {param_bssy(params)} - {curriculum}"
+        bssy = param_bssy(params)  # a cohort is named by the year it graduates: BSSY 2025-26 is the class of 2026
+        return f"STSQ12 TOPS Reference Tables Report - class of {bssy + 1} (BSSY {fmt_bssy(bssy)}) - {curriculum}"
 
     def rows(self, params):
         from core_tables.browse_views import cohort_set_courses

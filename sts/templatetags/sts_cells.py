@@ -16,3 +16,23 @@ def cell(value):
 @register.filter
 def is_number(value):
     return _is_number(value)
+
+
+@register.filter
+def bssy(value):
+    """A BSSY as written on every page and document: 2025 -> "2025-26"."""
+    from core_tables.periods import fmt_bssy
+
+    try:
+        return fmt_bssy(int(value))
+    except (TypeError, ValueError):
+        return value
+
+
+@register.filter
+def class_of(value):
+    """A graduation cohort named by the year it graduates: BSSY 2025 (2025-26) -> 2026."""
+    try:
+        return int(value) + 1
+    except (TypeError, ValueError):
+        return value

@@ -2,6 +2,8 @@
 graduates move to S or R, opens an official transcript, a stranger verifies it, a correction flips
 the site to needs recertification, and re-certifying issues version 2 while version 1 reads
 superseded."""
+import os
+
 import pytest
 
 from tests.certification.conftest import BSSY, make_graduate, signing, signing_pair  # noqa: F401  (fixtures)
@@ -36,7 +38,7 @@ def test_certify_open_verify_correct_and_recertify(reference, signing, live_serv
     page.click("#certify-button")
     expect(page.locator("#certify-dialog")).to_be_visible()
     page.click("#confirm-certify")
-    expect(page.locator(".alert-success").first).to_contain_text("Site 017001 certified for BSSY 2025")
+    expect(page.locator(".alert-success").first).to_contain_text("Site 017001 certified for BSSY 2025-26")
     expect(page.locator("#site-state")).to_contain_text("Certified on")
     expect(page.locator(f"#graduates tr[data-state-id='{grad.state_id}']")).to_have_attribute("data-ots", "S")
     expect(page.locator(f"#graduates tr[data-state-id='{rejected.state_id}']")).to_have_attribute("data-ots", "R")
@@ -75,6 +77,13 @@ def test_certify_open_verify_correct_and_recertify(reference, signing, live_serv
     first = OfficialTranscript.objects.get(state_id=grad.state_id, version=1)
     page.context.clear_cookies()
     page.goto(f"/verify/?code={first.code}")
-    expect(page.locator("#verdict")).to_contain_text("NOT current")
-    expect(page.locator("#verdict-standing")).to_have_text("superseded")
+    expect(page.locator("#verdict")).to_have_attribute("data-outcome", "superseded")
+    expect(page.locator("#verdict")).to_contain_text("superseded by a later version")
+    # The answer states the printed facts only: no State ID, no link to any document.
+    expect(page.locator("#verdict-student")).to_have_text(first.display_name)
+    expect(page.locator("#verdict")).not_to_contain_text(grad.state_id)
+    assert page.locator("#verdict a").count() == 0
+    page.screenshot(path=str(tmp_path / "verified-superseded.png"), full_page=True)
+    if os.environ.get("STS_SCREENS_DIR"):  # kept to be looked at
+        page.screenshot(path=os.path.join(os.environ["STS_SCREENS_DIR"], "verify-superseded.png"), full_page=True)
     assert file_of(first).exists()

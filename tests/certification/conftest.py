@@ -90,3 +90,13 @@ def pdf_text(data: bytes, tmp_path: Path) -> str:
 @pytest.fixture
 def graduate(db, open_period):
     return make_graduate(0)
+
+
+def keep_for_screens(name: str, data: bytes):
+    """With STS_SCREENS_DIR set, keep a document a test produced, to be looked at (pdftoppm)."""
+    import os
+
+    folder = os.environ.get("STS_SCREENS_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        (Path(folder) / name).write_bytes(data)

@@ -2,7 +2,6 @@
 transcripts of a grade, the No PII report; the registry's SSN-present flag."""
 import pytest
 from django.urls import reverse
-from pypdf import PdfReader
 
 from certification import services
 from certification.exports import NoPiiReport, OtsRejections
@@ -26,19 +25,24 @@ def start(client, site_code, exporter, fmt, **data):
     return job
 
 
-def test_official_transcripts_of_the_listed_graduates_merge_into_one_pdf(client, make_user, open_period, site,
-                                                                         tmp_path):
+def test_official_transcripts_of_the_listed_graduates_come_as_a_zip_of_the_signed_pdfs(client, make_user, open_period,
+                                                                                      site, tmp_path):
+    import zipfile
+
     grads = [make_graduate(i) for i in range(3)]
     services.certify_and_issue(site, BSSY, by="E017ALL")
     client.force_login(make_user("E017INQ", "lea-inquiry", "017"))
-    job = start(client, "017001", "ots_bulk", "pdf")
-    reader = PdfReader(job.path)
-    assert len(reader.pages) == 3
-    text = pdf_text(open(job.path, "rb").read(), tmp_path)
+    job = start(client, "017001", "ots_bulk", "zip")
+    with zipfile.ZipFile(job.path) as zf:
+        pdfs = sorted(n for n in zf.namelist() if n != "MANIFEST.pdf")
+        assert len(pdfs) == 3 and "MANIFEST.pdf" in zf.namelist()
+        text = "".join(pdf_text(zf.read(n), tmp_path) for n in pdfs)
     assert all(g.state_id in text for g in grads) and text.count("OFFICIAL HIGH SCHOOL TRANSCRIPT") == 3
     # The list's search narrows it: one State ID.
-    job = start(client, "017001", "ots_bulk", "pdf", q=grads[1].state_id)
-    assert len(PdfReader(job.path).pages) == 1
+    job = start(client, "017001", "ots_bulk", "zip", q=grads[1].state_id)
+    with zipfile.ZipFile(job.path) as zf:
+        assert [n for n in zf.namelist() if n != "MANIFEST.pdf"] == [f"0001-{grads[1].state_id}-{BSSY}-v1.pdf"]
+    assert client.post(reverse("certification:list_export", args=["017001", "ots_bulk", "pdf"])).status_code == 404
 
 
 def test_non_official_transcripts_for_a_whole_grade(client, make_user, open_period, site, tmp_path):

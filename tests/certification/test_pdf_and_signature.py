@@ -50,7 +50,7 @@ def test_a_genuine_pdf_validates(issued):
     check = check_signature(data)
     assert check.genuine, check.problem
     verdict = verify_pdf(data)
-    assert verdict.genuine and verdict.transcript == t and verdict.to_json()["current"] is True
+    assert verdict.genuine and verdict.transcript == t and verdict.current
 
 
 def test_one_changed_byte_is_not_genuine(issued):

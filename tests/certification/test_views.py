@@ -51,12 +51,12 @@ def test_certify_and_uncertify_buttons_act_and_say_what_happened(client, make_us
         with django_capture_on_commit_callbacks(execute=True):
             client.post(url, {"action": "certify"})
         text = client.get(url).content.decode()
-        assert "Site 017001 certified for BSSY 2025: 1 ready graduate queued" in text, text[-3000:]
+        assert "Site 017001 certified for BSSY 2025-26: 1 ready graduate queued" in text, text[-3000:]
         assert "1 graduate is not ready" in text
         assert "Certified on" in text and "E017GRD" in text
         assert 'data-ots="S"' in text and 'data-ots="R"' in text
         text = client.post(url, {"action": "uncertify"}, follow=True).content.decode()
-        assert "Site 017001 un-certified for BSSY 2025. 1 official transcript withdrawn" in text
+        assert "Site 017001 un-certified for BSSY 2025-26. 1 official transcript withdrawn" in text
         assert "Un-certified on" in text
     finally:
         app.conf.task_always_eager = False
@@ -158,7 +158,7 @@ def test_the_verification_page_needs_no_sign_in_and_judges_each_case(client, iss
     data = file_of(t).read_bytes()
     url = reverse("verify:page")
     genuine = client.post(url, {"file": SimpleUploadedFile("t.pdf", data, "application/pdf")}).content.decode()
-    assert 'data-genuine="true"' in genuine and grad.state_id in genuine and "the current official transcript" in genuine
+    assert 'data-genuine="true"' in genuine and t.display_name in genuine and "the current official transcript" in genuine
     position = data.index(b"stream\n") + 60
     changed = data[:position] + b"X" + data[position + 1:]
     page = client.post(url, {"file": SimpleUploadedFile("t.pdf", changed)}).content.decode()
@@ -171,18 +171,8 @@ def test_the_verification_page_needs_no_sign_in_and_judges_each_case(client, iss
     assert 'data-genuine="false"' in page
     page = client.get(url, {"code": t.code}).content.decode()
     assert 'data-genuine="true"' in page and f"[{t.version}]" in page
-    assert client.get(reverse("verify:copy", args=[t.code])).status_code == 200
     assert 'data-genuine="false"' in client.get(url, {"code": "nope"}).content.decode()
     assert client.post(url, {"file": SimpleUploadedFile("x.pdf", b"garbage")}).status_code == 200
     settings.STS_VERIFY_MAX_BYTES = 100
     page = client.post(url, {"file": SimpleUploadedFile("big.pdf", data)}).content.decode()
     assert "is larger than" in page and "big.pdf" in page
-
-
-def test_the_verification_page_is_rate_limited(client, db, settings):
-    settings.STS_VERIFY_RATE = 3
-    from django.core.cache import cache
-    cache.clear()
-    statuses = [client.get(reverse("verify:page"), {"code": "AAAAA"}).status_code for _ in range(5)]
-    assert statuses == [200, 200, 200, 429, 429]
-    cache.clear()

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core_tables.models import Sponsor
-from core_tables.periods import period_status
+from core_tables.periods import fmt_bssy, period_status
 from sts.accounts import permissions
 from sts.accounts.permissions import Action, PeriodClosed
 from transcripts import credentials as C
@@ -310,7 +310,7 @@ def delete_student(request, pk):
         return redirect("transcripts:student", pk=student.pk)
     site_code = student.site.code
     S.delete_student(student, by=request.user.username)
-    messages.success(request, f"All records of student {student.state_id} for BSSY {student.bssy} were deleted. "
+    messages.success(request, f"All records of student {student.state_id} for BSSY {fmt_bssy(student.bssy)} were deleted. "
                               "State staff can restore them from the audit trail.")
     return redirect("transcripts:student_list", site_code=site_code)
 

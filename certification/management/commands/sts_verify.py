@@ -30,10 +30,11 @@ class Command(BaseCommand):
             sys.exit(2)
         else:
             verdict = verify_code(target)
-        data = verdict.to_json()
-        message = data.pop("message")
-        data.pop("standing")
+        # An operator's command (not the public page): it names the State ID and BSSY.
+        t = verdict.transcript if verdict.genuine else None
+        data = {"genuine": verdict.genuine, "state_id": t.state_id if t else None, "bssy": t.bssy if t else None,
+                "version": t.version if t else None, "current": verdict.current if t else None}
         self.stdout.write(json.dumps(data, indent=2))
-        self.stderr.write(message)
+        self.stderr.write(verdict.message)
         if not verdict.genuine:
             sys.exit(1)
