@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "transcripts",
     "uploads",
     "certification",
+    "harvests",
 ]
 
 MIDDLEWARE = [
@@ -160,7 +161,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("STS_BROKER_VIS
 STS_UPLOAD_STALE_SECONDS = env.int("STS_UPLOAD_STALE_SECONDS", default=120)
 CELERY_BEAT_SCHEDULE = {
     "reap-stale-uploads": {"task": "uploads.tasks.reap_stale_uploads", "schedule": 60.0},
+    "take-due-snapshots": {"task": "harvests.tasks.take_due_snapshots", "schedule": 60.0},
 }
+# The weekly LOSFA snapshot (guide, Appendix J: "OSFA will request files every Tuesday"): its
+# weekday (0 Monday .. 6 Sunday) and the hour (Louisiana time) from which beat takes it.
+STS_LOSFA_WEEKDAY = env.int("STS_LOSFA_WEEKDAY", default=1)
+STS_LOSFA_HOUR = env.int("STS_LOSFA_HOUR", default=6)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "celery" / "queue"
