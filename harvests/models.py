@@ -98,9 +98,9 @@ FrozenStudent = _frozen_model("FrozenStudent", Student, {
     "pathway_complete": models.BooleanField(null=True),
     "award_code": models.CharField(max_length=2, blank=True, null=True),
     "award_eligible": models.BooleanField(null=True),
-    "award_gpa": models.CharField(max_length=12, blank=True, null=True),
-    "award_units_earned": models.CharField(max_length=12, blank=True, null=True),
-    "award_units_required": models.CharField(max_length=12, blank=True, null=True),
+    "award_gpa": models.CharField(max_length=60, blank=True, null=True),
+    "award_units_earned": models.CharField(max_length=60, blank=True, null=True),
+    "award_units_required": models.CharField(max_length=60, blank=True, null=True),
 }, "A 020 student record, its sponsor and site codes and its stored progress, as of a snapshot.")
 FrozenTranscript = _frozen_model("FrozenTranscript", Transcript, {},
                                  "A 030 transcript record as of a snapshot.")

@@ -22,9 +22,14 @@ def _decimal(text) -> Decimal | None:
 def award_standing(code, eligible, gpa) -> dict:
     """The TOPS levels STS judges (Opportunity for TC, Tech for TJ) from a stored award: the level
     the stored eligibility and core GPA give by today's rule (`award_level`)."""
-    level = award_level(code, _decimal(gpa), bool(eligible)) if code else None
+    level = award_level(code, _decimal(gpa), flag(eligible)) if code else None
     return {"opportunity": level == "Opportunity", "tech": level == "Tech"}
 
 
 def units(text) -> Decimal | None:
     return _decimal(text)
+
+
+def flag(value) -> bool:
+    """A stored JSON flag as read: a boolean (frozen), 'true'/'false' (PostgreSQL) or 1/0 (SQLite)."""
+    return value in (True, 1, "true", "1")

@@ -8,9 +8,8 @@ the sponsor and site codes, the 020 fields and the stored progress figures; `tra
 from dataclasses import dataclass
 
 from django.core.exceptions import BadRequest
-from django.db.models import BooleanField, F
+from django.db.models import F
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
-from django.db.models.functions import Cast
 from django.utils import timezone
 
 from core_tables.models import Site, Sponsor
@@ -23,12 +22,12 @@ PROGRESS = ("overall_gpa", "core_gpa", "tops_gpa", "total_credits", "pathway", "
             "award_eligible", "award_gpa", "award_units_earned", "award_units_required")
 
 
-def _result(*path, kind="text"):
+def _result(*path):
+    """A value inside the stored progress result, as text (a flag reads 'true'/'false' on
+    PostgreSQL, 1/0 on SQLite: `rules.flag` reads both)."""
     value = "progress__result"
     for step in path[:-1]:
         value = KeyTransform(step, value)
-    if kind == "bool":
-        return Cast(KeyTransform(path[-1], value), BooleanField())
     return KeyTextTransform(path[-1], value)
 
 
@@ -95,8 +94,8 @@ class Source:
             key=F("pk"), sponsor_code=F("sponsor__code"), site_code=F("site__code"),
             overall_gpa=F("progress__overall_gpa"), core_gpa=F("progress__core_gpa"),
             tops_gpa=F("progress__tops_gpa"), total_credits=F("progress__total_credits"),
-            pathway=_result("pathway", "code"), pathway_complete=_result("pathway", "complete", kind="bool"),
-            award_code=_result("awards", "0", "code"), award_eligible=_result("awards", "0", "eligible", kind="bool"),
+            pathway=_result("pathway", "code"), pathway_complete=_result("pathway", "complete"),
+            award_code=_result("awards", "0", "code"), award_eligible=_result("awards", "0", "eligible"),
             award_gpa=_result("awards", "0", "gpa"),
             award_units_earned=_result("awards", "0", "progress", "units_earned"),
             award_units_required=_result("awards", "0", "progress", "units_required"))
