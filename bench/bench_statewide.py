@@ -141,8 +141,8 @@ def child(args):
     print(json.dumps({"seconds": time.perf_counter() - t, "rss_mb": peak_rss_mb(), "start_mb": start_mb, **extra}))
 
 
-def run_child(db_url, name, **kw):
-    cmd = [sys.executable, __file__, "--child", name, "--db-url", db_url]
+def run_child(db_url, kind, **kw):
+    cmd = [sys.executable, __file__, "--child", kind, "--db-url", db_url]
     for k, v in kw.items():
         cmd += [f"--{k}", str(v)]
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
@@ -197,11 +197,13 @@ def measure(args, db_url):
     name = f"bench-{dt.datetime.now():%Y%m%d%H%M%S}"
     connection.close()
     if not only or "snapshot" in only:
-        upload_file = make_upload(work)
-        alone = result(run_child(db_url, "upload", out=upload_file))
+        seed = int(time.time()) % 100000  # new students each run
+        first, second = make_upload(work, seed), make_upload(work, seed + 1)
+        connection.close()
+        alone = result(run_child(db_url, "upload", out=first))
         snap = run_child(db_url, "snapshot", name=name)
         time.sleep(1)
-        beside = result(run_child(db_url, "upload", out=upload_file))
+        beside = result(run_child(db_url, "upload", out=second))
         snap = result(snap)
         floor = copy_floor(db_url)
         print(f"| snapshot ({snap['students']:,} students, {snap['transcripts']:,} transcripts) | "
@@ -222,13 +224,20 @@ def measure(args, db_url):
     print(f"\nLoad average at the end: {os.getloadavg()[0]:.2f}.")
 
 
-def make_upload(work):
-    from django.core.management import call_command
+def make_upload(work, seed):
+    """500 new students of sponsor 017 (their Secure IDs loaded, as the upload benchmark does)."""
     import io
 
-    out = work / "bench500.txt"
-    call_command("generate_batch", "--students", "500", "--sponsor", "017", "--seed", "11", "--out", str(out),
-                 "--today", "2026-03-01", stdout=io.StringIO(), stderr=io.StringIO())
+    from django.core.management import call_command
+
+    from core_tables.loading import load_folder
+
+    out, ids = work / f"bench500-{seed}.txt", work / f"ids-{seed}"
+    ids.mkdir()
+    call_command("generate_batch", "--students", "500", "--sponsor", "017", "--seed", str(seed), "--out", str(out),
+                 "--today", "2026-03-01", "--secure-ids-out", str(ids / "secure_ids.csv"),
+                 stdout=io.StringIO(), stderr=io.StringIO())
+    load_folder(ids)
     return out
 
 
