@@ -61,7 +61,7 @@ def figures(source: Source) -> dict[str, dict]:
         return found
     frozen = source.snapshot is not None
     counts = source.students().order_by().values("sponsor_code").annotate(
-        **{name: Count("pk", filter=make(frozen)) for name, (_, make) in STUDENT_FIGURES.items()})
+        **{name: Count("key", filter=make(frozen)) for name, (_, make) in STUDENT_FIGURES.items()})
     out = {row.pop("sponsor_code"): row for row in counts}
     for site, (sponsor, state) in source.certification_states().items():
         if sponsor in out:

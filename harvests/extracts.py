@@ -87,8 +87,8 @@ class StateExtract(Exporter):
 
     def consent_counts(self, source) -> tuple[int, int]:
         """(students with consent Y, students held back) of the scope."""
-        counts = source.students().order_by().aggregate(y=Count("pk", filter=Q(parental_consent=True)),
-                                                        n=Count("pk", filter=Q(parental_consent=False)))
+        counts = source.students().order_by().aggregate(y=Count("key", filter=Q(parental_consent=True)),
+                                                        n=Count("key", filter=Q(parental_consent=False)))
         return counts["y"], counts["n"]
 
     def render(self, fmt, params, path, progress=None):
@@ -199,7 +199,7 @@ class TranscriptDetailExtract(RankedExtract):
     def chunk(self, source, students):
         courses = defaultdict(list)
         for t in source.transcripts([s["key"] for s in students]).order_by(
-                "key", "course_bssy", "course_code", "part", "semester", "pk").values(*TRANSCRIPT_COLUMNS):
+                "key", "course_bssy", "course_code", "part", "semester", "row").values(*TRANSCRIPT_COLUMNS):
             courses[t["key"]].append(t)
         records = []
         for s in students:

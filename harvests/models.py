@@ -9,6 +9,7 @@ they were. Ranks are not stored: they are a function of the frozen GPAs and are 
 """
 from django.db import models
 
+from sts.jobs import JobModel
 from transcripts.models import Ibc, Student, Transcript
 
 
@@ -27,8 +28,12 @@ class Deadline(models.Model):
         return self.name
 
 
-class Snapshot(models.Model):
+class Snapshot(JobModel):
+    """A snapshot is a job of the one lifecycle (sts/jobs.py): queued, claimed by a worker, taken
+    under a lease, retried on a lost worker or a busy database, done or failed with a message."""
     QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+    JOB_TASK = "harvests.tasks.run_snapshot"
+    JOB_LABEL = "snapshot"
     STATUSES = [(QUEUED, "Queued"), (RUNNING, "Taking"), (DONE, "Taken"), (FAILED, "Failed")]
     TRIGGERS = [("deadline", "Harvest deadline"), ("weekly", "Weekly LOSFA run"), ("ad hoc", "Ad hoc"),
                 ("command", "Command line")]
@@ -40,8 +45,7 @@ class Snapshot(models.Model):
     trigger = models.CharField(max_length=10, choices=TRIGGERS)
     requested_by = models.CharField(max_length=150)
     status = models.CharField(max_length=8, choices=STATUSES, default=QUEUED)
-    message = models.CharField(max_length=500, blank=True)
-    queued_at = models.DateTimeField(auto_now_add=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
     taken_at = models.DateTimeField(null=True, blank=True)  # the instant of the consistent read
     seconds = models.FloatField(null=True, blank=True)
     students = models.PositiveIntegerField(default=0)
@@ -51,7 +55,7 @@ class Snapshot(models.Model):
     graduates = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["-queued_at", "-id"]
+        ordering = ["-requested_at", "-id"]
 
     def __str__(self):
         return self.name
@@ -76,13 +80,16 @@ def _frozen(source, skip=("id",)) -> dict:
     return fields
 
 
-def _frozen_model(name, source, extra, doc):
-    attrs = {"__module__": __name__, "__doc__": doc,
+def _frozen_model(name, source, extra, doc, row=True):
+    """A frozen table keyed by (snapshot, student, source row): its primary key is its only index
+    (no sequence, no second index: 6,000,000 transcript rows are written in one statement) and it
+    serves the extracts' look-up of a chunk of students' records."""
+    key = ("snapshot", "student_id", "row_id") if row else ("snapshot", "student_id")
+    attrs = {"__module__": __name__, "__doc__": doc, "pk": models.CompositePrimaryKey(*key),
              "snapshot": models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="+", db_index=False),
              "student_id": models.BigIntegerField(help_text="The student's key in the snapshot (its live pk then)."),
+             **({"row_id": models.BigIntegerField(help_text="The record's live pk then.")} if row else {}),
              **extra, **_frozen(source)}
-    attrs["Meta"] = type("Meta", (), {"indexes": [models.Index(fields=["snapshot", "student_id"],
-                                                              name=f"{name.lower()}_snap_student")]})
     return type(name, (models.Model,), attrs)
 
 
@@ -101,7 +108,7 @@ FrozenStudent = _frozen_model("FrozenStudent", Student, {
     "award_gpa": models.CharField(max_length=60, blank=True, null=True),
     "award_units_earned": models.CharField(max_length=60, blank=True, null=True),
     "award_units_required": models.CharField(max_length=60, blank=True, null=True),
-}, "A 020 student record, its sponsor and site codes and its stored progress, as of a snapshot.")
+}, "A 020 student record, its sponsor and site codes and its stored progress, as of a snapshot.", row=False)
 FrozenTranscript = _frozen_model("FrozenTranscript", Transcript, {},
                                  "A 030 transcript record as of a snapshot.")
 FrozenIbc = _frozen_model("FrozenIbc", Ibc, {}, "A 050 IBC record as of a snapshot.")

@@ -11,8 +11,10 @@ import datetime as dt
 import time
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
+from sts import jobs
 from transcripts import extensions
 
 from .models import Deadline, FrozenCertification, FrozenIbc, FrozenStudent, FrozenTranscript, Snapshot
@@ -47,11 +49,11 @@ def request_snapshot(name: str, bssy: int, *, by: str, trigger: str, deadline: D
     try:
         with transaction.atomic():
             return Snapshot.objects.create(name=name, bssy=bssy, requested_by=by, trigger=trigger,
-                                           deadline=deadline)
+                                           deadline=deadline, **jobs.queued_fields(Snapshot))
     except IntegrityError:
         taken = Snapshot.objects.filter(name=name).first() or (deadline and Snapshot.objects.filter(
             deadline=deadline).first())
-        when = f" on {timezone.localtime(taken.queued_at):%m/%d/%Y %H:%M}" if taken else ""
+        when = f" on {timezone.localtime(taken.requested_at):%m/%d/%Y %H:%M}" if taken else ""
         raise SnapshotRefused(f"A snapshot named {taken.name if taken else name!r} was already taken{when}; "
                               "a snapshot is taken once. Choose another name.") from None
 
@@ -98,14 +100,16 @@ def _student_select():
 
 
 def _child_select(model, table):
-    targets, sources = _columns(model, {"snapshot_id": "%s", "student_id": "s.student_id"})
+    targets, sources = _columns(model, {"snapshot_id": "%s", "student_id": "s.student_id", "row_id": "s.id"})
     return (f"INSERT INTO {model._meta.db_table} ({', '.join(targets)}) SELECT {', '.join(sources)} "
             f"FROM {table} s JOIN transcripts_student st ON st.id = s.student_id WHERE st.bssy = %s")
 
 
 def take(snapshot: Snapshot, *, between=None) -> Snapshot:
-    """Freeze the snapshot's BSSY as of one instant and store its counts. `between` (tests) is
-    called after the students are copied and before their transcripts, inside the read."""
+    """Freeze the snapshot's BSSY as of one instant and end the job with its counts, in the same
+    transaction (a run taken over by a later attempt keeps nothing). The job must be claimed
+    (`jobs.execute`). `between` (tests) is called after the students are copied and before their
+    transcripts, inside the read."""
     started = time.perf_counter()
     outer = connection.in_atomic_block  # tests run inside a transaction: no isolation change there
     with transaction.atomic():
@@ -114,26 +118,25 @@ def take(snapshot: Snapshot, *, between=None) -> Snapshot:
                 cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         taken_at = timezone.now()
         with connection.cursor() as cur:
-            FrozenStudent.objects.filter(snapshot=snapshot).delete()  # a retried take starts clean
-            FrozenTranscript.objects.filter(snapshot=snapshot).delete()
-            FrozenIbc.objects.filter(snapshot=snapshot).delete()
-            FrozenCertification.objects.filter(snapshot=snapshot).delete()
+            for model in (FrozenStudent, FrozenTranscript, FrozenIbc, FrozenCertification):
+                model.objects.filter(snapshot=snapshot).delete()  # a retried take starts clean
             cur.execute(_student_select(), [snapshot.pk, snapshot.bssy])
             students = cur.rowcount
+            jobs.progress(snapshot, 1, 3)
             if between:
                 between()
             cur.execute(_child_select(FrozenTranscript, "transcripts_transcript"), [snapshot.pk, snapshot.bssy])
             transcripts = cur.rowcount
+            jobs.progress(snapshot, 2, 3)
             cur.execute(_child_select(FrozenIbc, "transcripts_ibc"), [snapshot.pk, snapshot.bssy])
             ibcs = cur.rowcount
         _freeze_certifications(snapshot)
-        frozen = FrozenStudent.objects.filter(snapshot=snapshot)
-        snapshot.consent_n = frozen.filter(parental_consent=False).count()
-        snapshot.graduates = frozen.filter(graduation_date__isnull=False).count()
-    snapshot.students, snapshot.transcripts, snapshot.ibcs = students, transcripts, ibcs
-    snapshot.taken_at, snapshot.seconds = taken_at, time.perf_counter() - started
-    snapshot.status, snapshot.message = Snapshot.DONE, ""
-    snapshot.save()
+        frozen = FrozenStudent.objects.filter(snapshot=snapshot).order_by().aggregate(
+            consent_n=Count("student_id", filter=Q(parental_consent=False)),
+            graduates=Count("student_id", filter=Q(graduation_date__isnull=False)))
+        if not jobs.finish(snapshot, Snapshot.DONE, students=students, transcripts=transcripts, ibcs=ibcs,
+                           taken_at=taken_at, seconds=time.perf_counter() - started, message="", **frozen):
+            raise jobs.JobRefused("This snapshot was taken over by a later attempt.")
     return snapshot
 
 
@@ -152,8 +155,12 @@ def _freeze_certifications(snapshot):
 
 
 def take_now(name: str, bssy: int, *, by: str, trigger: str = "command", deadline=None) -> Snapshot:
-    """Request and take a snapshot in this process (the command line)."""
-    return take(request_snapshot(name, bssy, by=by, trigger=trigger, deadline=deadline))
+    """Request and take a snapshot in this process (the command line), through the job lifecycle
+    as a worker would (claimed, leased, transient errors retried). Returns it done or failed."""
+    snapshot = request_snapshot(name, bssy, by=by, trigger=trigger, deadline=deadline)
+    jobs.execute(Snapshot, snapshot.pk, take)
+    snapshot.refresh_from_db()
+    return snapshot
 
 
 def due_deadlines(now=None):

@@ -104,11 +104,11 @@ class Source:
         return rows.filter(sponsor__code=self.sponsor) if self.sponsor else rows
 
     def transcripts(self, keys):
-        """The 030 rows of these students (keys), with `key`."""
+        """The 030 rows of these students (keys), with `key` and `row` (the record's pk, live then)."""
         if self.snapshot:
             return FrozenTranscript.objects.filter(snapshot=self.snapshot, student_id__in=keys).annotate(
-                key=F("student_id"))
-        return Transcript.objects.filter(student_id__in=keys).annotate(key=F("student_id"))
+                key=F("student_id"), row=F("row_id"))
+        return Transcript.objects.filter(student_id__in=keys).annotate(key=F("student_id"), row=F("pk"))
 
     def certified(self) -> dict:
         """{site code: date its graduates were certified} for the scope's certified sites."""

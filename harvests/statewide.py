@@ -113,7 +113,7 @@ class StatewideDataElement(StatewideReport):
 
     def sites(self, source):
         return list(self.visible(source).order_by("sponsor_code", "site_code").values_list(
-            "sponsor_code", "site_code").annotate(n=Count("pk")).values_list("sponsor_code", "site_code"))
+            "sponsor_code", "site_code").annotate(n=Count("key")).values_list("sponsor_code", "site_code"))
 
     def site_rows(self, source, params):
         from core_tables.codelists import CODE_LISTS

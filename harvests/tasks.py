@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core_tables.periods import current_bssy
+from sts import jobs
 
 from . import services
 from .models import Snapshot
@@ -15,21 +16,12 @@ log = logging.getLogger(__name__)
 
 
 def enqueue(snapshot: Snapshot) -> None:
-    transaction.on_commit(lambda: run_snapshot.delay(snapshot.pk))
+    jobs.enqueue(snapshot)
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def run_snapshot(snapshot_id):
-    # Claim: only a queued snapshot is taken (a redelivered message finds it running or done).
-    if not Snapshot.objects.filter(pk=snapshot_id, status=Snapshot.QUEUED).update(status=Snapshot.RUNNING):
-        return
-    snapshot = Snapshot.objects.get(pk=snapshot_id)
-    try:
-        services.take(snapshot)
-    except Exception:
-        log.exception("snapshot %s failed", snapshot_id)
-        Snapshot.objects.filter(pk=snapshot_id).update(
-            status=Snapshot.FAILED, message="The snapshot failed; the error was logged for support. Take it again.")
+    jobs.execute(Snapshot, snapshot_id, services.take)
 
 
 @shared_task

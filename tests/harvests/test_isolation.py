@@ -50,7 +50,9 @@ def test_writes_committed_during_the_snapshot_are_not_in_it(committed_reference,
         assert not thread.is_alive(), "the writer was blocked by the snapshot"
 
     assert not connection.in_atomic_block
-    take(snapshot, between=between)
+    from sts import jobs
+
+    take(jobs.claim(Snapshot, snapshot.pk), between=between)
     snapshot.refresh_from_db()
     # The writes are committed and live...
     assert not Student.objects.filter(pk=victim.pk).exists()

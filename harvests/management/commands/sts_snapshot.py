@@ -69,6 +69,8 @@ class Command(BaseCommand):
             snapshot = take_now(o["name"], o["bssy"], by=user.username if user else "command line")
         except SnapshotRefused as exc:
             raise CommandError(str(exc)) from None
+        if snapshot.status != Snapshot.DONE:
+            raise CommandError(f"Snapshot {snapshot.name} failed: {snapshot.message}")
         self.stdout.write(json.dumps(describe(snapshot)))
 
 
