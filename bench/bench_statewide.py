@@ -160,6 +160,7 @@ def main():
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--generate", action="store_true")
     parser.add_argument("--only", default="")
+    parser.add_argument("--recompute-students", type=int, default=10_000)
     parser.add_argument("--child")
     parser.add_argument("--db-url")
     parser.add_argument("--name", default="")
@@ -221,7 +222,126 @@ def measure(args, db_url):
         print(f"| {extract.upper()} statewide from the snapshot ({r['bytes'] / 1e6:,.0f} MB) | {r['seconds']:.1f} | "
               f"{r['rss_mb']:.0f} | | {target} |")
         out.unlink(missing_ok=True)
+    if not only or "pages" in only:
+        measure_pages(db_url, name)
+    if not only or "recompute" in only:
+        measure_recompute(db_url, args.recompute_students)
     print(f"\nLoad average at the end: {os.getloadavg()[0]:.2f}.")
+
+
+def _env(db_url, **extra):
+    return {**os.environ, "DATABASE_URL": db_url, "DJANGO_SETTINGS_MODULE": "sts.test_settings",
+            "STS_SSL_REDIRECT": "0", "STS_SECURE_COOKIES": "0", **extra}
+
+
+def measure_pages(db_url, snapshot, clients=8, requests_each=25):
+    """p95 of the dashboard, the statewide STSQ11 first page and a state staff Student List search,
+    with `clients` concurrent clients against gunicorn (2 sync workers: the machine's cores)."""
+    import http.client
+    import statistics
+    import threading
+    from urllib.parse import quote
+
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from sts.accounts.models import User
+
+    user = User.objects.get(username="ELDOBEN")
+    session = SessionStore()
+    session["_auth_user_id"], session["_auth_user_backend"] = str(user.pk), "django.contrib.auth.backends.ModelBackend"
+    session["_auth_user_hash"] = user.get_session_auth_hash()
+    session.create()
+    port = 8765
+    server = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "sts.wsgi", "-w", "2", "-b",
+                               f"127.0.0.1:{port}", "--log-level", "warning"], cwd=ROOT, env=_env(db_url))
+    try:
+        _wait_http(port)
+        pages = {"dashboard (live)": "/state/", "dashboard (snapshot)": f"/state/?snapshot={quote(snapshot or '')}",
+                 "STSQ11 statewide, first page": "/state/reports/stsq11/",
+                 "Student List search (state staff)": "/search/?q=70000012"}
+        for label, url in pages.items():
+            times, errors = [], []
+
+            def client():
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+                for _ in range(requests_each):
+                    t = time.perf_counter()
+                    conn.request("GET", url, headers={"Cookie": f"sessionid={session.session_key}"})
+                    response = conn.getresponse()
+                    response.read()
+                    times.append(time.perf_counter() - t)
+                    if response.status != 200:
+                        errors.append(response.status)
+            _one(port, url, session.session_key)  # a first request (a cold cache) is not in the figure
+            threads = [threading.Thread(target=client) for _ in range(clients)]
+            [t.start() for t in threads]
+            [t.join() for t in threads]
+            p95 = statistics.quantiles(times, n=20)[-1]
+            print(f"| {label}: p95 of {len(times)} requests, {clients} concurrent clients"
+                  f"{' (errors: ' + str(set(errors)) + ')' if errors else ''} | {p95 * 1000:.0f} ms | | | p95 < 300 ms |")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _one(port, url, key):
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    conn.request("GET", url, headers={"Cookie": f"sessionid={key}"})
+    conn.getresponse().read()
+
+
+def _wait_http(port, seconds=60):
+    import socket
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError("gunicorn did not start")
+
+
+def measure_recompute(db_url, sample):
+    """Stored progress recomputed for `sample` students, fanned out as Celery batches
+    (transcripts.tasks.queue_recompute) on 1 and on 2 worker processes; projected to the state."""
+    from transcripts.models import RecomputeBatch, Student
+    from transcripts.tasks import queue_recompute
+
+    redis = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/3")
+    ids = list(Student.objects.filter(bssy=BSSY, sponsor__code__startswith="S").order_by("pk").values_list(
+        "pk", flat=True)[:sample])
+    rates = {}
+    for processes in (1, 2):
+        RecomputeBatch.objects.all().delete()
+        worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "sts", "worker", "--concurrency",
+                                   str(processes), "--loglevel", "warning", "--without-gossip", "--without-mingle",
+                                   "-n", f"bench{processes}@%h"], cwd=ROOT,
+                                  env=_env(db_url, REDIS_URL=redis, CELERY_BROKER_URL=redis))
+        try:
+            time.sleep(8)  # the worker up and its pool forked
+            t = time.perf_counter()
+            queue_recompute(ids)
+            while RecomputeBatch.objects.exclude(status__in=["done", "failed"]).exists():
+                time.sleep(0.5)
+            seconds = time.perf_counter() - t
+        finally:
+            worker.terminate()
+            worker.wait(timeout=60)
+        failed = RecomputeBatch.objects.filter(status="failed").count()
+        rates[processes] = len(ids) / seconds
+        print(f"| recompute {len(ids):,} students on {processes} worker process{'es' if processes > 1 else ''}"
+              f"{f' ({failed} batches failed)' if failed else ''} | {seconds:.1f} ({rates[processes]:.0f} students/s) "
+              f"| | | |")
+    speedup = rates[2] / rates[1]
+    per_worker = rates[2] / 2
+    needed = 200_000 / (300 * per_worker)
+    print(f"| recompute: speed-up on 2 processes | {speedup:.2f}x | | | at least 1.8x |")
+    print(f"| recompute 200,000 students in 5 minutes: worker processes needed (at {per_worker:.0f} students/s each) "
+          f"| {needed:.0f} | | | |")
 
 
 def make_upload(work, seed):
