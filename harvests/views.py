@@ -119,15 +119,17 @@ def dashboard_page(request):
         "source": source, "rows": sorted(by_sponsor.items()), "totals": dashboard.totals(by_sponsor),
         "student_figures": dashboard.STUDENT_FIGURES, "site_figures": dashboard.SITE_FIGURES,
         "upload_figures": dashboard.UPLOAD_FIGURES, "snapshots": _snapshots(request.bssy), "compare": compare,
-        "chart": chart(by_sponsor), "consent_only": permissions.consent_only(request.user)})
+        "chart": chart(by_sponsor), "chart_height": 18 * len(by_sponsor) + 4,
+        "consent_only": permissions.consent_only(request.user)})
 
 
 def chart(by_sponsor) -> list[dict]:
-    """Bars of students per sponsor (inline SVG, nothing fetched): width in percent of the largest."""
+    """Bars of students (and graduates) per sponsor for an inline SVG (nothing fetched), in the
+    SVG's units: 1000 wide, bars from x=60 at most 900 long, 18 a row."""
     largest = max((v["students"] for v in by_sponsor.values()), default=0) or 1
     return [{"sponsor": s, "students": v["students"], "graduates": v["graduates"],
-             "width": round(100 * v["students"] / largest, 1), "grad_width": round(100 * v["graduates"] / largest, 1),
-             "y": 18 * i} for i, (s, v) in enumerate(sorted(by_sponsor.items())[:80])]
+             "width": round(900 * v["students"] / largest), "grad_width": round(900 * v["graduates"] / largest),
+             "y": 18 * i} for i, (s, v) in enumerate(sorted(by_sponsor.items()))]
 
 
 @login_required

@@ -48,6 +48,18 @@ def test_losfa_user_downloads_stsq02_from_a_snapshot(reference, worker, live_ser
     expect(page.locator("#dashboard-table tr[data-sponsor='017'] td[data-figure='consent_n']")).to_have_text(
         str(held_back))
     shot(page, "dashboard-snapshot")
+    # The rows behind a figure: consent-Y students only, the others counted.
+    page.click("#dashboard-table tr[data-sponsor='017'] td[data-figure='students'] a")
+    expect(page.locator("#figure-rows tbody tr")).to_have_count(len(consenting))
+    expect(page.locator("#hidden-count")).to_have_text(f"{held_back} without parental consent not listed")
+    shot(page, "figure-rows")
+    page.goto("/state/?snapshot=February+harvest+2025")
+    page.click("main a:has-text('STSQ11 statewide')")
+    expect(page.locator("h1")).to_have_text("STSQ11 Overall GPA Report (statewide)")
+    expect(page.locator("#report-table tbody tr")).to_have_count(len(consenting))
+    expect(page.locator("#report-table")).not_to_contain_text("LATER")  # from the snapshot
+    shot(page, "stsq11-statewide")
+    page.goto("/state/?snapshot=February+harvest+2025")
     page.click("#dashboard-extracts")
     expect(page.locator("#extract-scope")).to_contain_text("snapshot February harvest 2025")
     expect(page.locator("#extract-scope")).to_contain_text(f"{held_back} student")
