@@ -107,3 +107,15 @@ def test_state_staff_define_a_deadline_and_take_a_snapshot(client, users, settin
     response = client.post(reverse("harvests:harvests"), {"take": "1", "name": "Ad hoc 1", "bssy": BSSY})
     assert response.status_code == 200 and "already taken" in response.content.decode()
     assert Snapshot.objects.filter(name="Ad hoc 1").count() == 1
+
+
+def test_deadlines_in_the_admin_for_state_staff_only(client, users, settings):
+    settings.SECURE_SSL_REDIRECT = False
+    client.force_login(users["ELDOSTA"])
+    assert client.get("/admin/harvests/deadline/").status_code == 200
+    response = client.post("/admin/harvests/deadline/add/", {"name": "Admin deadline", "bssy": BSSY,
+                                                             "due_at_0": "2026-05-01", "due_at_1": "12:00:00"})
+    assert response.status_code == 302 and Deadline.objects.filter(name="Admin deadline").exists()
+    assert client.get("/admin/harvests/snapshot/add/").status_code == 403
+    client.force_login(users["ELOSINQ"])
+    assert client.get("/admin/harvests/deadline/").status_code in (302, 403)
