@@ -12,7 +12,7 @@ from sts.accounts import permissions
 from sts.accounts.permissions import Action
 from sts.exports import EXPORTERS, Exporter, register
 from transcripts.progress.rank import class_rank
-from transcripts.reports import DATA_ELEMENTS, OverallGpaReport
+from transcripts.reports import OverallGpaReport
 
 from .sources import Source
 

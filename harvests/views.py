@@ -8,11 +8,11 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from sts.accounts import permissions
 from sts.accounts.permissions import Action
 from sts.exports import EXPORTERS, FORMAT_LABELS
+from transcripts.reports import DATA_ELEMENTS
 
 from . import dashboard, services, statewide, tasks
 from .extracts import EXTRACTS
@@ -164,6 +164,6 @@ def statewide_report(request, report):
     return render(request, "harvests/statewide_report.html", {
         "report": report, "exporter": exporter, "title": exporter.title(params), "params": params,
         "header": header, "rows": rows, "page": page, "paginator": paginator, "source": source,
-        "snapshots": _snapshots(request.bssy), "elements": statewide.DATA_ELEMENTS.items() if report == "stsq13" else (),
+        "snapshots": _snapshots(request.bssy), "elements": DATA_ELEMENTS.items() if report == "stsq13" else (),
         "element": params.get("element", ""), "keep": {"element": params["element"]} if "element" in params else {},
         "formats": [(f, FORMAT_LABELS[f]) for f in exporter.formats]})
