@@ -11,7 +11,10 @@ STSQ11 does. Students are read in chunks and written as they come: memory stays 
 import csv
 from collections import defaultdict
 
+from django.db import connection
 from django.db.models import Count, Q
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Collate
 
 from sts.accounts import permissions
 from sts.exports import Exporter, register
@@ -44,6 +47,11 @@ class RecordWriter:
             self.csv = csv.writer(out, lineterminator=TERMINATOR)
             for code, layout in layouts:
                 self.csv.writerow(["H" + code, *(f.label for f in layout[1:])])
+
+    def write_line(self, line):
+        self.buffer.append(line)
+        if len(self.buffer) >= 5000:
+            self.flush()
 
     def write(self, layout, values):
         if self.fmt == "csv":
@@ -99,9 +107,10 @@ class StateExtract(Exporter):
             records, done = 0, 0
             if progress:
                 progress(0, written)
-            for chunk in self.chunks(source):
-                for layout, values in chunk.records:
-                    writer.write(layout, values)
+            for chunk in self.chunks(source, fmt):
+                for record in chunk.records:
+                    # A record is (layout, values), or a line the database already formatted.
+                    writer.write_line(record) if isinstance(record, str) else writer.write(*record)
                     records += 1
                 done += chunk.students
                 if progress:
@@ -122,17 +131,17 @@ class StateExtract(Exporter):
         return source.students().filter(parental_consent=True).order_by(
             "sponsor_code", "site_code", "state_id").values(*STUDENT_COLUMNS)
 
-    def chunks(self, source):
+    def chunks(self, source, fmt="txt"):
         chunk = []
         for row in self.consenting(source).iterator(chunk_size=CHUNK):
             chunk.append(row)
             if len(chunk) == CHUNK:
-                yield self.chunk(source, chunk)
+                yield self.chunk(source, chunk, fmt)
                 chunk = []
         if chunk:
-            yield self.chunk(source, chunk)
+            yield self.chunk(source, chunk, fmt)
 
-    def chunk(self, source, students):
+    def chunk(self, source, students, fmt="txt"):
         return Chunk(len(students), [(self.layout, self.student_values(s)) for s in students])
 
     def student_values(self, s) -> dict:
@@ -196,17 +205,39 @@ class TranscriptDetailExtract(RankedExtract):
     def record_layouts(self):
         return [(L.STUDENT_TYPE, L.STUDENT), (L.TRANSCRIPT_TYPE, L.TRANSCRIPT), (L.TRAILER_TYPE, L.TRAILER)]
 
-    def chunk(self, source, students):
+    format_in_database = True  # PostgreSQL formats the transcript records (tests compare both ways)
+
+    def consenting(self, source):
+        # In the order of the student's key: the transcripts of a chunk are then one range of the
+        # frozen table's key (and of the live table's student index), read in order, not scattered.
+        return super().consenting(source).order_by("key")
+
+    def chunk(self, source, students, fmt="txt"):
+        keys = [s["key"] for s in students]
+        rows = source.transcripts(keys).filter(key__gte=keys[0], key__lte=keys[-1])
+        order = ("key", "course_bssy", "course_code", "part", "semester", "row")
         courses = defaultdict(list)
-        for t in source.transcripts([s["key"] for s in students]).order_by(
-                "key", "course_bssy", "course_code", "part", "semester", "row").values(*TRANSCRIPT_COLUMNS):
-            courses[t["key"]].append(t)
+        if fmt == "txt" and self.format_in_database and connection.vendor == "postgresql":
+            # The records' tails (from the course BSSY on) formatted by the database; text in code
+            # point order ("C"), as Python sorts it.
+            tail = RawSQL(L.sql_expression(L.TRANSCRIPT[len(L.TRANSCRIPT_HEAD):], rows.model._meta.db_table), [])
+            by = [Collate(k, "C") if k in ("course_code", "part", "semester") else k for k in order]
+            for key, text in rows.annotate(tail=tail).order_by(*by).values_list("key", "tail"):
+                courses[key].append(text)
+        else:
+            for t in sorted(rows.values(*TRANSCRIPT_COLUMNS, "row"), key=lambda t: tuple(t[k] for k in order)):
+                courses[t["key"]].append(t)
         records = []
         for s in students:
             records.append((L.STUDENT, {**self.student_values(s), **self.ranked(s)}))
             head = {"record_type": L.TRANSCRIPT_TYPE, "bssy": s["bssy"], "sponsor": s["sponsor_code"],
                     "site": s["site_code"], "state_id": s["state_id"]}
-            records.extend((L.TRANSCRIPT, {**t, **head}) for t in courses.pop(s["key"], ()))
+            found = courses.pop(s["key"], ())
+            if found and isinstance(found[0], str):
+                prefix = L.format_record(L.TRANSCRIPT_HEAD, head)
+                records.extend(prefix + text for text in found)
+            else:
+                records.extend((L.TRANSCRIPT, {**t, **head}) for t in found)
         return Chunk(len(students), records)
 
 

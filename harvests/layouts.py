@@ -46,6 +46,7 @@ STUDENT = (*_KEY, F("local_id", 9, label="Local ID"), F("last_name", 20), F("fir
            F("class_rank", 5, "N"), F("class_size", 5, "N"), F("grad_class_rank", 5, "N"),
            F("grad_class_size", 5, "N"), F("site_certified", 8, "D", "Site Certified"))
 
+TRANSCRIPT_HEAD = _KEY
 TRANSCRIPT = (*_KEY, F("course_bssy", 4, "N", "Course BSSY"), F("course_code", 6), F("part", 1, label="Part Number"),
               F("semester", 2), F("grade", 1, label="Letter Grade"), F("credit_attempted", 4, "N", places=2),
               F("credit_earned", 4, "N", places=2), F("grade_point_max", 4, "N", places=2),
@@ -90,15 +91,56 @@ def _value(field: Field, value) -> str:
     return str(value)
 
 
-def check_width(field: Field, text: str) -> str:
-    if len(text) > field.width:
-        # Never cut silently: a value longer than its field is a layout bug.
-        raise ValueError(f"{field.name} {text!r} is longer than {field.width}")
-    return text
+def _converter(field: Field):
+    """The value of a non-text field as its text (None stays None: spaces)."""
+    if field.kind == "D":
+        return lambda v: v.strftime("%m%d%Y") if isinstance(v, dt.date) else v
+    if field.kind == "Y":
+        return lambda v: None if v is None or v == "" else ("Y" if v is True or v == "Y" else "N")
+    if field.places:
+        scale, width = 10 ** field.places, field.width
+        # A stored value has at most `places` decimals: the scaled value is whole.
+        return lambda v: None if v is None or v == "" else str(
+            int((v if isinstance(v, Decimal) else Decimal(str(v))) * scale)).rjust(width, "0")
+    width = field.width
+    return lambda v: None if v is None or v == "" else str(int(v)).rjust(width, "0")
+
+
+class Formatter:
+    """A layout compiled once: one printf-style format for the whole record (padding done in C),
+    converters for the numbers, dates and flags only. A value longer than its field makes the record
+    longer than the layout: that is a layout bug and raises, never cut silently."""
+
+    def __init__(self, layout):
+        self.layout, self.names = layout, [f.name for f in layout]
+        self.fmt = "".join(f"%-{f.width}s" for f in layout)
+        self.length = record_length(layout)
+        self.converters = [(i, _converter(f)) for i, f in enumerate(layout) if f.kind != "A"]
+
+    def __call__(self, values: dict) -> str:
+        row = [values.get(n) for n in self.names]
+        for i, convert in self.converters:
+            row[i] = convert(row[i])
+        line = self.fmt % tuple("" if v is None else v for v in row)
+        if len(line) != self.length:
+            self.explain(row)
+        return line
+
+    def explain(self, row):
+        for f, v in zip(self.layout, row):
+            if v is not None and len(str(v)) > f.width:
+                raise ValueError(f"{f.name} {v!r} is longer than {f.width}")
+        raise ValueError("record length differs from the layout")
+
+
+_FORMATTERS = {}
 
 
 def format_record(layout, values: dict) -> str:
-    return "".join(check_width(f, _value(f, values.get(f.name))).ljust(f.width) for f in layout)
+    formatter = _FORMATTERS.get(id(layout))
+    if formatter is None:
+        formatter = _FORMATTERS[id(layout)] = Formatter(layout)
+    return formatter(values)
 
 
 def csv_values(layout, values: dict) -> list:
@@ -135,3 +177,24 @@ def markdown_table(layout) -> str:
         note = f"{f.places} implied decimals" if f.places else ""
         lines.append(f"| {f.label} | {start} | {end} | {f.width} | {f.kind} | {note} |")
     return "\n".join(lines)
+
+
+def sql_expression(layout, table: str) -> str:
+    """PostgreSQL text of these fields of a row of `table` (its columns named as the fields), padded
+    as `Formatter` pads them: a statewide extract's 6,000,000 transcript records are formatted by
+    the database, in C, not one by one in Python. Only for fields whose column holds at most the
+    field's width (the model's max_length), so nothing is cut."""
+    parts = []
+    for f in layout:
+        col = f'"{table}"."{f.name}"'
+        if f.kind == "A":
+            parts.append(f"rpad(coalesce({col}::text, ''), {f.width})")
+        elif f.kind == "Y":
+            parts.append(f"(CASE WHEN {col} IS NULL THEN ' ' WHEN {col} THEN 'Y' ELSE 'N' END)")
+        elif f.kind == "N":
+            scaled = f"({col} * {10 ** f.places})::bigint" if f.places else f"({col})::bigint"
+            parts.append(f"(CASE WHEN {col} IS NULL THEN repeat(' ', {f.width}) "
+                         f"ELSE lpad({scaled}::text, {f.width}, '0') END)")
+        else:
+            parts.append(f"(CASE WHEN {col} IS NULL THEN repeat(' ', {f.width}) ELSE to_char({col}, 'MMDDYYYY') END)")
+    return " || ".join(parts)

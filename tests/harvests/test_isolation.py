@@ -67,3 +67,21 @@ def test_writes_committed_during_the_snapshot_are_not_in_it(committed_reference,
     assert FrozenStudent.objects.filter(snapshot=snapshot, student_id=victim.pk).exists()
     assert timings["writer"] < 10
     assert Snapshot.objects.get(pk=snapshot.pk).status == "done"
+
+
+@pytest.mark.django_db
+def test_stsq01_formatted_by_postgresql_equals_the_python_formatter(state, tmp_path, monkeypatch):
+    """A statewide STSQ01 is formatted by PostgreSQL (harvests.layouts.sql_expression); the same
+    records formatted in Python (CSV, SQLite) must be the same bytes, live and from a snapshot."""
+    from harvests.extracts import TranscriptDetailExtract
+
+    from .conftest import harvest, take
+
+    take("Both ways")
+    for args in ((), ("--snapshot", "Both ways")):
+        in_database = harvest("stsq01", tmp_path / "db.txt", *args)
+        monkeypatch.setattr(TranscriptDetailExtract, "format_in_database", False)
+        in_python = harvest("stsq01", tmp_path / "py.txt", *args)
+        monkeypatch.setattr(TranscriptDetailExtract, "format_in_database", True)
+        assert in_database.count("\r\nT") > 100
+        assert in_database == in_python
