@@ -9,7 +9,7 @@ held back. Ranks are computed over the whole class (every student counts in its 
 STSQ11 does. Students are read in chunks and written as they come: memory stays flat statewide.
 """
 import csv
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 
 from django.db import connection
 from django.db.models import Count, Q
@@ -184,15 +184,31 @@ def _percent(value):
     return percent(value)
 
 
+# A student's ranks as a plain tuple (a statewide extract holds 200,000 of them).
+Rank = namedtuple("Rank", "class_rank class_size class_percent grad_rank grad_size grad_percent")
+
+
 def ranks(source) -> dict:
-    """{student key: ClassRank} over every student of the scope's classes (consent or not)."""
-    rows = source.students().order_by().values_list("key", "sponsor_code", "site_code", "grade", "overall_gpa",
-                                                    "graduation_date")
-    keys, inputs = [], []
-    for key, sponsor, site, grade, gpa, graduated in rows.iterator(chunk_size=CHUNK):
-        keys.append(key)
-        inputs.append((key, sponsor, site, grade, gpa, graduated is not None))
-    return dict(zip(keys, class_rank(inputs)))
+    """{student key: Rank} over every student of the scope's classes (consent or not), ranked one
+    site at a time (a class is within a site) so memory holds the results only."""
+    rows = source.students().order_by("sponsor_code", "site_code").values_list(
+        "key", "sponsor_code", "site_code", "grade", "overall_gpa", "graduation_date")
+    out = {}
+
+    def rank_site(inputs):
+        for r in class_rank(inputs):
+            out[r.student] = Rank(r.class_rank, r.class_size, r.class_percent, r.grad_rank, r.grad_size,
+                                  r.grad_percent)
+    site, inputs = None, []
+    for key, sponsor, site_code, grade, gpa, graduated in rows.iterator(chunk_size=CHUNK):
+        if site_code != site and inputs:
+            rank_site(inputs)
+            inputs = []
+        site = site_code
+        inputs.append((key, sponsor, site_code, grade, gpa, graduated is not None))
+    if inputs:
+        rank_site(inputs)
+    return out
 
 
 @register
