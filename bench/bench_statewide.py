@@ -248,8 +248,11 @@ def measure_pages(db_url, snapshot, clients=8, requests_each=25):
 
     user = User.objects.get(username="ELDOBEN")
     session = SessionStore()
-    session["_auth_user_id"], session["_auth_user_backend"] = str(user.pk), "django.contrib.auth.backends.ModelBackend"
+    from django.conf import settings
+
+    session["_auth_user_id"], session["_auth_user_backend"] = str(user.pk), settings.AUTHENTICATION_BACKENDS[0]
     session["_auth_user_hash"] = user.get_session_auth_hash()
+    session["bssy"] = BSSY  # the statewide set's year, whatever today's current year is
     session.create()
     port = 8765
     server = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "sts.wsgi", "-w", "2", "-b",
@@ -272,7 +275,8 @@ def measure_pages(db_url, snapshot, clients=8, requests_each=25):
                     times.append(time.perf_counter() - t)
                     if response.status != 200:
                         errors.append(response.status)
-            _one(port, url, session.session_key)  # a first request (a cold cache) is not in the figure
+            status = _one(port, url, session.session_key)  # a first request (a cold cache) is not in the figure
+            assert status == 200, (url, status)
             threads = [threading.Thread(target=client) for _ in range(clients)]
             [t.start() for t in threads]
             [t.join() for t in threads]
@@ -289,7 +293,9 @@ def _one(port, url, key):
 
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
     conn.request("GET", url, headers={"Cookie": f"sessionid={key}"})
-    conn.getresponse().read()
+    response = conn.getresponse()
+    response.read()
+    return response.status
 
 
 def _wait_http(port, seconds=60):
