@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "transcripts",
     "uploads",
     "certification",
+    "harvests",
 ]
 
 MIDDLEWARE = [
@@ -172,7 +173,12 @@ CELERY_BEAT_SCHEDULE = {
     "reap-jobs": {"task": "sts.tasks.reap_jobs", "schedule": env.float("STS_REAP_EVERY_SECONDS", default=60.0)},
     "sweep-export-files": {"task": "sts.tasks.sweep_export_files", "schedule": 600.0},
     "sweep-transcript-files": {"task": "certification.tasks.sweep_transcript_files", "schedule": 600.0},
+    "take-due-snapshots": {"task": "harvests.tasks.take_due_snapshots", "schedule": 60.0},
 }
+# The weekly LOSFA snapshot (guide, Appendix J: "OSFA will request files every Tuesday"): its
+# weekday (0 Monday .. 6 Sunday) and the hour (Louisiana time) from which beat takes it.
+STS_LOSFA_WEEKDAY = env.int("STS_LOSFA_WEEKDAY", default=1)
+STS_LOSFA_HOUR = env.int("STS_LOSFA_HOUR", default=6)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "celery" / "queue"

@@ -24,5 +24,8 @@ def shell(request):
             "admin": can(user, Action.EDIT_REFERENCE) or can(user, Action.EDIT_CORE_TABLES),
             "prior_request": can(user, Action.REQUEST_PRIOR_PERIOD),
             "approve_prior": can(user, Action.APPROVE_PRIOR_PERIOD),
+            "statewide": can(user, Action.STATEWIDE),
+            "harvest": can(user, Action.HARVEST),
+            "extracts": can(user, Action.EXTRACT_LOSFA) or can(user, Action.EXTRACT_BOR),
         },
     }

@@ -15,6 +15,10 @@ class Action(StrEnum):
     EDIT_REFERENCE = "edit_reference"      # every reference table, announcements, periods (LDOE)
     APPROVE_PRIOR_PERIOD = "approve_prior_period"
     RESTORE_DELETED = "restore_deleted"
+    HARVEST = "harvest"                    # define harvest deadlines, take snapshots (state staff)
+    STATEWIDE = "statewide"                # the statewide dashboard and reports (LDOE, LOSFA, BOR)
+    EXTRACT_LOSFA = "extract_losfa"        # STSQ01 and STSQ02
+    EXTRACT_BOR = "extract_bor"            # STSQ01 and STSQ03
 
 
 @dataclass(frozen=True)
@@ -43,9 +47,11 @@ GROUPS = {g.code: g for g in [
     Group("school-inquiry", "School inquiry only", "school", frozenset({A.VIEW})),
     Group("school-update", "School with update", "school", frozenset({A.VIEW, A.UPDATE})),
     Group("school-upload", "School with update and upload", "school", frozenset({A.VIEW, A.UPDATE, A.UPLOAD})),
-    Group("losfa-inquiry", "LOSFA inquiry only", "state", frozenset({A.VIEW}), consent_only=True),
+    Group("losfa-inquiry", "LOSFA inquiry only", "state", frozenset({A.VIEW, A.STATEWIDE, A.EXTRACT_LOSFA}),
+          consent_only=True),
     Group("losfa-core-tables", "LOSFA with update (core tables only)", "state",
-          frozenset({A.VIEW, A.EDIT_CORE_TABLES}), consent_only=True),
+          frozenset({A.VIEW, A.EDIT_CORE_TABLES, A.STATEWIDE, A.EXTRACT_LOSFA}), consent_only=True),
     Group("ldoe", "LDOE Data Management", "state", frozenset(Action)),
-    Group("bor-inquiry", "Board of Regents inquiry only", "state", frozenset({A.VIEW}), consent_only=True),
+    Group("bor-inquiry", "Board of Regents inquiry only", "state", frozenset({A.VIEW, A.STATEWIDE, A.EXTRACT_BOR}),
+          consent_only=True),
 ]}

@@ -16,7 +16,8 @@ from .groups import GROUPS, Action
 
 __all__ = ["Action", "can", "require", "require_write", "sites_for", "sponsors_for", "site_or_404",
            "is_state_staff", "is_school_level", "PeriodClosed", "consent_only", "can_see_student", "require_student",
-           "scope_students", "refusal", "SITE_REFUSED", "CONSENT_REFUSED"]
+           "scope_students", "refusal", "SITE_REFUSED", "CONSENT_REFUSED", "require_or_404", "EXTRACT_ACTIONS",
+           "can_extract", "require_extract"]
 
 # Refusals name no other site (a school-level user must not learn what exists elsewhere).
 SITE_REFUSED = "This student is at a site you do not have access to."
@@ -90,6 +91,8 @@ DOING = {
     Action.EDIT_CORE_TABLES: "edit the core tables", Action.EDIT_REFERENCE: "edit the reference tables",
     Action.APPROVE_PRIOR_PERIOD: "approve prior collection period requests",
     Action.RESTORE_DELETED: "restore deleted student records",
+    Action.HARVEST: "define harvest deadlines and take snapshots", Action.STATEWIDE: "view statewide data",
+    Action.EXTRACT_LOSFA: "run the LOSFA extracts", Action.EXTRACT_BOR: "run the Board of Regents extracts",
 }
 
 
@@ -188,3 +191,27 @@ def scope_students(user, students, action=Action.VIEW):
     if group.consent_only:
         students = students.filter(parental_consent=True)
     return students
+
+
+# --- the state's functions (harvests app) --------------------------------------------------------
+
+def require_or_404(user, action):
+    """A statewide function: a user whose group lacks it gets 404 (an LEA or school user must not
+    learn that the page exists)."""
+    if not can(user, action):
+        raise Http404("No such page.")
+
+
+# Which right runs which state extract: LOSFA STSQ01 and STSQ02, the Board of Regents STSQ01 and
+# STSQ03 (LDOE holds every right).
+EXTRACT_ACTIONS = {"stsq01": (Action.EXTRACT_LOSFA, Action.EXTRACT_BOR), "stsq02": (Action.EXTRACT_LOSFA,),
+                   "stsq03": (Action.EXTRACT_BOR,)}
+
+
+def can_extract(user, extract: str) -> bool:
+    return any(can(user, action) for action in EXTRACT_ACTIONS.get(extract, ()))
+
+
+def require_extract(user, extract: str):
+    if not can_extract(user, extract):
+        raise Http404("No such extract.")
