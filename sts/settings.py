@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "transcripts",
     "uploads",
     "certification",
+    "yearend",
 ]
 
 MIDDLEWARE = [
@@ -158,6 +159,8 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesyste
 # the upload's claim (it runs only queued or stale uploads) or is idempotent (exports, recomputes).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("STS_BROKER_VISIBILITY_TIMEOUT", default=900)}
 STS_UPLOAD_STALE_SECONDS = env.int("STS_UPLOAD_STALE_SECONDS", default=120)
+# STSQ05 recalculation: students per Celery task (bounded, so more workers finish it sooner).
+STS_RECALC_CHUNK = env.int("STS_RECALC_CHUNK", default=200)
 CELERY_BEAT_SCHEDULE = {
     "reap-stale-uploads": {"task": "uploads.tasks.reap_stale_uploads", "schedule": 60.0},
 }

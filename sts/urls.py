@@ -24,6 +24,7 @@ urlpatterns = [
     path("upload/", include("uploads.urls")),
     path("students/", include("transcripts.urls")),
     path("ots/", include("certification.urls")),
+    path("yearend/", include("yearend.urls")),
     path("verify/", include((public_urlpatterns, "verify"))),
     path("admin/", admin_site.urls),
 ]

@@ -43,15 +43,19 @@ def student_list(request, site_code):
     withheld = at_site.filter(parental_consent=False).count() if permissions.consent_only(request.user) else 0
     q = request.GET.get("q", "").strip()
     grade = request.GET.get("grade", "")
+    rolled = request.GET.get("rolled", "")
     listing = Listing(request, STUDENT_COLUMNS, default="name", noun="students")
-    students = ordered_students(with_passed_ibcs(filter_student_list(visible, q, grade)).select_related("progress"),
-                                listing.signed)
+    # Rolled over (year end): the app that rolls students filters on its marker, when installed.
+    filtered = filter_student_list(visible, q, grade)
+    listed = extensions.call(extensions.ROLLED_FILTER, filtered, rolled, default=filtered)
+    students = ordered_students(with_passed_ibcs(listed).select_related("progress"), listing.signed)
     listing.paginate(students)
     present = set(visible.values_list("grade", flat=True).distinct())
     grades = [c.code for c in GRADE_PLACEMENT if c.code in LIST_GRADES or c.code in present]
     return render(request, "transcripts/student_list.html", {
         "site": site, "listing": listing, "page": listing.page, "q": q, "sort": listing.signed, "grade": grade,
-        "grades": grades, "withheld": withheld,
+        "grades": grades, "withheld": withheld, "rolled": rolled,
+        "rolled_choices": extensions.call(extensions.ROLLED_CHOICES, default={}),
         "may_update": permissions.can(request.user, Action.UPDATE, site=site),
         "may_restore": permissions.can(request.user, Action.RESTORE_DELETED, site=site),
         **print_export_menu(),
@@ -109,6 +113,7 @@ def student_detail_extras(student):
                             for code in student.grad_removal_reasons] if student.removed_graduation_date else [],
         "history": history,
         "official_transcripts": _official_transcripts(student),
+        "rolled_marker": extensions.call(extensions.ROLLED_MARKER, student),
         "period": period_status(student.bssy, student.sponsor.code),
     }
 

@@ -24,5 +24,7 @@ def shell(request):
             "admin": can(user, Action.EDIT_REFERENCE) or can(user, Action.EDIT_CORE_TABLES),
             "prior_request": can(user, Action.REQUEST_PRIOR_PERIOD),
             "approve_prior": can(user, Action.APPROVE_PRIOR_PERIOD),
+            "rollover": can(user, Action.ROLLOVER),
+            "recalculate": can(user, Action.RECALCULATE),
         },
     }

@@ -15,6 +15,10 @@ class Action(StrEnum):
     EDIT_REFERENCE = "edit_reference"      # every reference table, announcements, periods (LDOE)
     APPROVE_PRIOR_PERIOD = "approve_prior_period"
     RESTORE_DELETED = "restore_deleted"
+    # Year end and LDOE's own work (state staff only: the ldoe group has every action).
+    ROLLOVER = "rollover"                  # roll non-graduates into the next BSSY, undo it
+    RECALCULATE = "recalculate"            # STSQ05 Manual GPA Recalculation
+    WITHDRAW_TRANSCRIPT = "withdraw_transcript"  # remove one official transcript from OTS
 
 
 @dataclass(frozen=True)

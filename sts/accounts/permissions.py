@@ -90,6 +90,9 @@ DOING = {
     Action.EDIT_CORE_TABLES: "edit the core tables", Action.EDIT_REFERENCE: "edit the reference tables",
     Action.APPROVE_PRIOR_PERIOD: "approve prior collection period requests",
     Action.RESTORE_DELETED: "restore deleted student records",
+    Action.ROLLOVER: "roll students over into the next transcript year",
+    Action.RECALCULATE: "start a GPA recalculation",
+    Action.WITHDRAW_TRANSCRIPT: "withdraw official transcripts",
 }
 
 
