@@ -156,6 +156,8 @@ def roll_sponsor(rollover: Rollover, sponsor: Sponsor) -> RolloverSponsor:
         for c in copies:  # a non-graduate has neither date; nothing of last year's check is carried
             c.removed_graduation_date, c.grad_removal_reasons = None, []
         Student.objects.bulk_create(copies, batch_size=1000)
+        # auto_now gave each copy its own moment: one moment, the marker's, tells "not changed since".
+        Student.objects.filter(pk__in=[c.pk for c in copies]).update(updated_at=now)
         new_id = {old.pk: new.pk for old, new in zip(to_copy, copies)}
         _copy_children(Transcript, TRANSCRIPT_FIELDS, new_id)
         _copy_children(Ibc, IBC_FIELDS, new_id)
