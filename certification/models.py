@@ -42,7 +42,9 @@ class OfficialTranscript(models.Model):
                                 related_name="official_transcripts")
     display_name = models.CharField(max_length=80)
     version = models.PositiveSmallIntegerField()
-    certification = models.ForeignKey(Certification, on_delete=models.PROTECT, related_name="transcripts")
+    # None: a nonpublic graduate's, issued without certification (public/charter only).
+    certification = models.ForeignKey(Certification, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="transcripts")
     issued_at = models.DateTimeField()
     path = models.CharField(max_length=200)  # relative to PRIVATE_MEDIA_ROOT
     size = models.PositiveIntegerField()
@@ -53,6 +55,9 @@ class OfficialTranscript(models.Model):
     superseded_at = models.DateTimeField(null=True, blank=True)
     superseded_by = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     withdrawn_reason = models.CharField(max_length=200, blank=True)
+    # Withdrawn one by one by state staff (guide, Appendix N: LDOE deletes a student from OTS).
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.CharField(max_length=150, blank=True)
 
     class Meta:
         ordering = ["state_id", "bssy", "-version"]
@@ -75,10 +80,12 @@ class OfficialTranscript(models.Model):
 
 
 class OtsEntry(models.Model):
-    """A graduate in the OTS queue for one certification: Q queued, S sent (issued), R rejected."""
+    """A graduate in the OTS queue for one certification (or, certification None, a nonpublic
+    graduate queued when its record was complete): Q queued, S sent (issued), R rejected."""
     QUEUED, SENT, REJECTED = "Q", "S", "R"
     STATUSES = [(QUEUED, "In OTS queue"), (SENT, "Successfully sent to OTS"), (REJECTED, "Rejected by OTS")]
-    certification = models.ForeignKey(Certification, on_delete=models.PROTECT, related_name="entries")
+    certification = models.ForeignKey(Certification, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="entries")
     student = models.ForeignKey("transcripts.Student", on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="ots_entries")
     state_id = models.CharField(max_length=10)

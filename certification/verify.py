@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from .models import OfficialTranscript
 from .pdf import normalise_code
 from .signing import SigningNotConfigured, check_signature
@@ -25,10 +27,15 @@ class Verdict:
         t = self.transcript if self.genuine else None
         return {"genuine": self.genuine, "state_id": t.state_id if t else None, "bssy": t.bssy if t else None,
                 "version": t.version if t else None, "current": t.current if t else None,
-                "standing": t.standing if t else None, "message": self.message}
+                "standing": t.standing if t else None, "withdrawn": bool(t and t.withdrawn_at),
+                "message": self.message}
 
 
 def _found(t: OfficialTranscript, lead: str) -> Verdict:
+    if t.withdrawn_at:  # a verifier must never read a withdrawn transcript as current
+        return Verdict(True, f"{lead}, but WITHDRAWN: version [{t.version}] was genuine but has been withdrawn by "
+                             f"LDOE on {timezone.localtime(t.withdrawn_at):%m/%d/%Y}; it is not a current official "
+                             "transcript.", t)
     if t.current:
         return Verdict(True, f"{lead}: version [{t.version}], the current official transcript.", t)
     why = t.withdrawn_reason or ("superseded by a later version" if t.superseded_by_id else "superseded")

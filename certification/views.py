@@ -132,6 +132,24 @@ def transcript_pdf(request, pk):
                          attachment=request.GET.get("download") == "1")
 
 
+@login_required
+@require_POST
+def withdraw(request, pk):
+    """State staff withdraw one official transcript with a reason (the rest of the site untouched)."""
+    transcript = get_object_or_404(OfficialTranscript.objects.select_related("student__site", "site"), pk=pk)
+    permissions.require(request.user, Action.WITHDRAW_TRANSCRIPT, site=transcript.site)
+    try:
+        t = services.withdraw_transcript(transcript.pk, by=request.user.username, reason=request.POST.get("reason", ""))
+    except services.NotWithdrawable as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.warning(request, f"Official transcript {t.state_id} version [{t.version}] withdrawn: {t.withdrawn_reason}. "
+                                  "/verify/ now answers that it was genuine but has been withdrawn.")
+    if transcript.student_id:
+        return redirect("transcripts:student", pk=transcript.student_id)
+    return redirect("certification:search")
+
+
 # --- OTS search -----------------------------------------------------------------------------------
 
 @login_required

@@ -17,9 +17,13 @@ from .queries import site_list as site_list_query
 def site_list(request):
     sites = list(site_list_query(request.user, request.bssy))
     states = _certification_states([s.pk for s in sites if s.sponsor.kind in ("public", "charter")], request.bssy)
+    # The guide: "in the future it will display number of students in OTS".
+    in_ots = extensions.call(extensions.OTS_COUNTS, [s.pk for s in sites], request.bssy)
     for s in sites:
         s.certification = states.get(s.pk)
-    return render(request, "transcripts/site_list.html", {"sites": sites, "certification_shown": bool(states)})
+        s.in_ots = (in_ots or {}).get(s.pk, 0)
+    return render(request, "transcripts/site_list.html", {"sites": sites, "certification_shown": bool(states),
+                                                          "ots_shown": in_ots is not None})
 
 
 # The Student List's columns (guide, "Student List"): sortable both ways, newest and most first.
@@ -71,6 +75,7 @@ def student_detail(request, pk):
         "transcripts": with_course_names(student.transcripts.all()),
         "ibcs": student.ibcs.all(),
         "may_update": permissions.can(request.user, Action.UPDATE, site=student.site),
+        "may_withdraw": permissions.can(request.user, Action.WITHDRAW_TRANSCRIPT, site=student.site),
         **student_detail_extras(student),
         **print_export_menu(),  # "one student" of the guide's Print & Export
     })
