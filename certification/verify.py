@@ -27,8 +27,7 @@ class Verdict:
         t = self.transcript if self.genuine else None
         return {"genuine": self.genuine, "state_id": t.state_id if t else None, "bssy": t.bssy if t else None,
                 "version": t.version if t else None, "current": t.current if t else None,
-                "standing": t.standing if t else None, "withdrawn": bool(t and t.withdrawn_at),
-                "message": self.message}
+                "standing": t.standing if t else None, "message": self.message}
 
 
 def _found(t: OfficialTranscript, lead: str) -> Verdict:
