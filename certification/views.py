@@ -176,7 +176,7 @@ def ots_bulk(request):
 
 # Print or Export Transcript Records (Student List): exporter -> formats offered.
 LIST_EXPORTS = {"ots_bulk": ("pdf",), "ots_rejections": ("xlsx", "pdf", "csv"), "nonofficial_transcripts": ("pdf",),
-                "no_pii": ("xlsx", "pdf", "csv")}
+                "no_pii": ("xlsx", "pdf", "csv"), "all_records": ("xlsx",)}
 
 
 @login_required
