@@ -59,7 +59,9 @@ def student_list(request, site_code):
     return render(request, "transcripts/student_list.html", {
         "site": site, "listing": listing, "page": listing.page, "q": q, "sort": listing.signed, "grade": grade,
         "grades": grades, "withheld": withheld, "rolled": rolled,
-        "rolled_choices": extensions.call(extensions.ROLLED_CHOICES, default={}),
+        # Offered where the site has rolled students (as grades 06-08 are).
+        "rolled_choices": extensions.call(extensions.ROLLED_CHOICES, default={}) if rolled or extensions.call(
+            extensions.ROLLED_FILTER, visible, "rolled", default=visible.none()).exists() else {},
         "may_update": permissions.can(request.user, Action.UPDATE, site=site),
         "may_restore": permissions.can(request.user, Action.RESTORE_DELETED, site=site),
         **print_export_menu(),
