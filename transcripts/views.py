@@ -119,7 +119,8 @@ def student_detail_extras(student):
         "removal_reasons": [(code, *GRAD_DATE_REMOVAL_REASONS.get(code, ("", "")))
                             for code in student.grad_removal_reasons] if student.removed_graduation_date else [],
         "history": history,
-        "official_transcripts": _official_transcripts(student),
+        "official_transcripts": (official := _official_transcripts(student)),
+        "ots_pending": any(line.status == "Q" for line in official or ()),  # the box refreshes itself
         "rolled_marker": extensions.call(extensions.ROLLED_MARKER, student),
         "period": period_status(student.bssy, student.sponsor.code),
     }
