@@ -143,7 +143,7 @@ def withdraw(request, pk):
     except services.NotWithdrawable as exc:
         messages.error(request, str(exc))
     else:
-        messages.warning(request, f"Official transcript {t.state_id} version [{t.version}] withdrawn: {t.withdrawn_reason}. "
+        messages.warning(request, f"Official transcript {t.state_id} version [{t.version}]: {t.withdrawn_reason}. "
                                   "/verify/ now answers that it was genuine but has been withdrawn.")
     if transcript.student_id:
         return redirect("transcripts:student", pk=transcript.student_id)

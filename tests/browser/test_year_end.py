@@ -104,10 +104,10 @@ def test_nonpublic_coordinator_uploads_a_graduate_and_watches_ots_reach_s(refere
     (SHOTS / "nonpublic-official.pdf").write_bytes(pdf.body())
 
 
-def test_state_staff_withdraw_a_transcript_and_verify_says_so(reference, signing, live_server, page, make_user,  # noqa: F811
-                                                              tmp_path):
-    from django.utils import timezone
-
+@pytest.fixture
+def issued(reference, signing):  # noqa: F811
+    """Two graduates of 017001 certified and issued, before the browser starts (signing runs an
+    event loop of its own, which Playwright's would block)."""
     from certification import services
     from certification.models import OfficialTranscript
     from core_tables.models import Site
@@ -115,7 +115,13 @@ def test_state_staff_withdraw_a_transcript_and_verify_says_so(reference, signing
     grad = make_graduate(0)
     make_graduate(1)
     services.certify_and_issue(Site.objects.get(code="017001"), 2025, by="E017GRD")
-    issued = OfficialTranscript.objects.get(state_id=grad.state_id)
+    return OfficialTranscript.objects.select_related("student").get(state_id=grad.state_id)
+
+
+def test_state_staff_withdraw_a_transcript_and_verify_says_so(issued, live_server, page, make_user, tmp_path):
+    from django.utils import timezone
+
+    grad = issued.student
     sign_in(page, live_server, make_user("ELDOE01", "ldoe"))
     page.goto("/students/sites/")
     expect(page.locator("#site-list tr", has_text="017001").locator(".in-ots")).to_have_text("2")
