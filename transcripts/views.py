@@ -120,7 +120,10 @@ def student_detail_extras(student):
                             for code in student.grad_removal_reasons] if student.removed_graduation_date else [],
         "history": history,
         "official_transcripts": (official := _official_transcripts(student)),
-        "ots_pending": any(line.status == "Q" for line in official or ()),  # the box refreshes itself
+        # The box refreshes itself while a transcript is queued, or a nonpublic graduate awaits its
+        # entry (queued once the workers have stored its GPA).
+        "ots_pending": any(line.status == "Q" for line in official or ()) or (
+            official == [] and student.sponsor.kind == "nonpublic" and student.graduation_date is not None),
         "rolled_marker": extensions.call(extensions.ROLLED_MARKER, student),
         "period": period_status(student.bssy, student.sponsor.code),
     }
