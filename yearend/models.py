@@ -2,37 +2,21 @@
 of stored progress (STSQ05). Both are long jobs run by Celery workers; their rows keep who
 started them, when, and what they did."""
 from django.db import models
+from django.utils import timezone
 
 from core_tables.models import Site, Sponsor
+from sts.jobs import JobModel
 
 
-class JobFields(models.Model):
-    """The job lifecycle's fields (named as in sts/jobs.py's JobModel, which replaces this)."""
-    QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
-    STATUSES = [(QUEUED, "Queued"), (RUNNING, "Running"), (DONE, "Done"), (FAILED, "Failed")]
-    status = models.CharField(max_length=10, choices=STATUSES, default=QUEUED, db_index=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    queued_at = models.DateTimeField(null=True, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    message = models.TextField(blank=True)
-    done = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        abstract = True
-
-    @property
-    def finished(self) -> bool:
-        return self.status in (self.DONE, self.FAILED)
-
-    @property
-    def percent(self) -> int:
-        return 100 if self.status == self.DONE else (100 * self.done // self.total if self.total else 0)
+STATUSES = [("queued", "Queued"), ("running", "Running"), ("done", "Done"), ("failed", "Failed")]
 
 
-class Rollover(JobFields):
-    """One run: every sponsor (sponsor None) or one, from BSSY `from_bssy` into the next."""
+class Rollover(JobModel):
+    """One run: every sponsor (sponsor None) or one, from BSSY `from_bssy` into the next (a job of
+    the one lifecycle, sts/jobs.py)."""
+    JOB_TASK = "yearend.tasks.run_rollover"
+    JOB_LABEL = "rollover"
+    status = models.CharField(max_length=8, choices=STATUSES, default="queued", db_index=True)
     from_bssy = models.PositiveSmallIntegerField()
     sponsor = models.ForeignKey(Sponsor, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     by = models.CharField(max_length=150)
@@ -76,19 +60,26 @@ class RolledStudent(models.Model):
     rolled_at = models.DateTimeField()
 
 
-class Recalculation(JobFields):
+class Recalculation(JobModel):
     """STSQ05 Manual GPA Recalculation: the stored progress of the state, a sponsor or a site,
-    fanned out over workers in chunks of a bounded number of students."""
+    fanned out over workers in chunks of a bounded number of students (`RecalculationChunk`, each a
+    job); the last chunk to finish ends it."""
+    JOB_TASK = "yearend.tasks.start_recalculation"
+    JOB_LABEL = "recalculation"
+    status = models.CharField(max_length=8, choices=STATUSES, default="queued", db_index=True)
     bssy = models.PositiveSmallIntegerField(null=True, blank=True)  # None: every BSSY (the command)
     sponsor = models.ForeignKey(Sponsor, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     by = models.CharField(max_length=150)
     created_at = models.DateTimeField(auto_now_add=True)
+    total = models.PositiveIntegerField(default=0)  # students
     chunks = models.PositiveIntegerField(default=0)
-    done_chunks = models.JSONField(default=list, blank=True)  # indexes of the chunks finished
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def job_waiting_on_children(self) -> bool:
+        return self.chunks > 0 and self.parts.exclude(status="done").exists()
 
     @property
     def scope(self) -> str:
@@ -97,6 +88,25 @@ class Recalculation(JobFields):
         if self.sponsor_id:
             return f"sponsor {self.sponsor.code}"
         return "the state"
+
+
+class RecalculationChunk(JobModel):
+    """At most STS_RECALC_CHUNK students of a recalculation, recomputed by one worker task."""
+    JOB_TASK = "yearend.tasks.recalculate_chunk"
+    JOB_LABEL = "recalculation part"
+    status = models.CharField(max_length=8, choices=STATUSES, default="queued", db_index=True)
+    recalculation = models.ForeignKey(Recalculation, on_delete=models.CASCADE, related_name="parts")
+    index = models.PositiveIntegerField()
+    student_ids = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["index"]
+        constraints = [models.UniqueConstraint(fields=["recalculation", "index"], name="uniq_recalculation_chunk")]
+
+    def on_job_failed(self, message: str) -> None:
+        """A part that stops for good fails the whole recalculation (it would never finish)."""
+        Recalculation.objects.filter(pk=self.recalculation_id, status="running").update(
+            status="failed", finished_at=timezone.now(), message=f"Part {self.index + 1} failed: {message}"[:500])
 
 
 class SponsorRecalculated(models.Model):

@@ -1,8 +1,9 @@
 """STSQ05 Manual GPA Recalculation ("run by LDOE"): recompute the stored progress of the state, a
-sponsor or a site, e.g. after a core-table change. The selection is cut into chunks of at most
-STS_RECALC_CHUNK students, one Celery task each, so more worker processes finish it sooner; each
-chunk is `progress_store.recompute`, the same computation as everywhere else, so the stored
-results do not depend on how many workers shared the job. `sts_recompute` goes the same way.
+sponsor or a site, e.g. after a core-table change. The selection is cut into parts of at most
+STS_RECALC_CHUNK students, each a job (`RecalculationChunk`) run by one Celery task, so more
+worker processes finish it sooner; each part is `progress_store.recompute`, the same computation
+as everywhere else, so the stored results do not depend on how many workers shared the job. The
+last part to finish ends the recalculation. `sts_recompute` goes the same way.
 """
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from sts import jobs
 from transcripts.models import Student
 from transcripts.progress_store import recompute
 
-from . import lifecycle
-from .models import Recalculation, SponsorRecalculated
+from .models import Recalculation, RecalculationChunk, SponsorRecalculated
 
 
 def chunk_size() -> int:
@@ -32,35 +33,45 @@ def students_of(recalc: Recalculation):
     return students
 
 
-def fan_out(recalc: Recalculation, send) -> int:
-    """Cut the selection into chunks and hand each to `send(recalc_id, index, ids)` (a task's
-    .delay, or a function in this process). Returns the chunks."""
+def fan_out(recalc: Recalculation, *, in_process: bool = False) -> int:
+    """The recalculation's job: its parts, queued (or, `in_process`, run here one after the other).
+    A run taken over makes the parts it did not make yet and leaves the others alone. Returns the
+    number of parts."""
     ids = list(students_of(recalc).order_by("pk").values_list("pk", flat=True))
     size = chunk_size()
-    chunks = [ids[i:i + size] for i in range(0, len(ids), size)]
-    Recalculation.objects.filter(pk=recalc.pk).update(total=len(ids), chunks=len(chunks))
-    recalc.total, recalc.chunks = len(ids), len(chunks)
-    if not chunks:
-        _finish(recalc)
-        return 0
-    for index, chunk in enumerate(chunks):
-        send(recalc.pk, index, chunk)
-    return len(chunks)
-
-
-def run_chunk(recalc_id: int, index: int, student_ids) -> int:
-    """Recompute one chunk, then count it once (a redelivered chunk recomputes, harmless, and is
-    not counted twice); the last chunk finishes the job."""
-    done = recompute(student_ids)
+    parts = [ids[i:i + size] for i in range(0, len(ids), size)]
     with transaction.atomic():
-        recalc = Recalculation.objects.select_for_update().filter(pk=recalc_id).first()
-        if recalc is None or index in recalc.done_chunks or recalc.status != Recalculation.RUNNING:
-            return done
-        recalc.done_chunks = [*recalc.done_chunks, index]
-        recalc.done += len(student_ids)
-        recalc.save(update_fields=["done_chunks", "done"])
-        if len(recalc.done_chunks) >= recalc.chunks:
+        Recalculation.objects.filter(pk=recalc.pk).update(total=len(ids), chunks=len(parts))
+        recalc.total, recalc.chunks = len(ids), len(parts)
+        if not parts:
             _finish(recalc)
+            return 0
+        made = set(recalc.parts.values_list("index", flat=True))
+        for index, part in enumerate(parts):
+            if index in made:
+                continue
+            chunk = RecalculationChunk.objects.create(recalculation=recalc, index=index, student_ids=part,
+                                                      **jobs.queued_fields(RecalculationChunk))
+            if not in_process:
+                jobs.enqueue(chunk)
+    if in_process:
+        for pk in recalc.parts.filter(status="queued").values_list("pk", flat=True):
+            jobs.execute(RecalculationChunk, pk, run_chunk)
+    return len(parts)
+
+
+def run_chunk(chunk: RecalculationChunk) -> int:
+    """One part's job: recompute its students, then end it; the last part ends the recalculation.
+    A part run twice recomputes twice (harmless) and is counted once (it ends once)."""
+    done = recompute(chunk.student_ids)
+    with transaction.atomic():
+        recalc = Recalculation.objects.select_for_update().get(pk=chunk.recalculation_id)
+        if jobs.finish(chunk, "done") and recalc.status == Recalculation.JOB_RUNNING:
+            parts = recalc.parts.all()
+            finished = sum(len(ids) for ids in parts.filter(status="done").values_list("student_ids", flat=True))
+            jobs.progress(recalc, finished, recalc.total)
+            if not parts.exclude(status="done").exists():
+                _finish(recalc)
     return done
 
 
@@ -72,25 +83,28 @@ def _finish(recalc: Recalculation):
     SponsorRecalculated.objects.bulk_create(
         [SponsorRecalculated(sponsor_id=sp, bssy=bssy, at=now, by=recalc.by, scope=scope[:40]) for sp, bssy in pairs],
         update_conflicts=True, unique_fields=["sponsor", "bssy"], update_fields=["at", "by", "scope"])
-    lifecycle.finish(recalc, Recalculation.DONE, done=recalc.total)
+    jobs.finish(recalc, "done")
 
 
 def start(*, bssy, sponsor=None, site=None, by: str, queue: bool = True) -> Recalculation:
-    """A recalculation row, queued for the workers (the page, `sts_recompute --queue`) or run
-    here chunk by chunk (`sts_recompute`)."""
-    from .tasks import start_recalculation
-
+    """A recalculation, queued for the workers (the page, `sts_recompute --queue`) or run here part
+    by part (`sts_recompute`)."""
     with transaction.atomic():
         recalc = Recalculation.objects.create(bssy=bssy, sponsor=sponsor if site is None else site.sponsor,
-                                              site=site, by=by[:150])
+                                              site=site, by=by[:150], **jobs.queued_fields(Recalculation))
         if queue:
-            lifecycle.enqueue(recalc, start_recalculation)
+            jobs.enqueue(recalc)
             return recalc
-        recalc.status, recalc.queued_at = Recalculation.QUEUED, timezone.now()
-        recalc.save(update_fields=["status", "queued_at"])
-    lifecycle.execute(Recalculation, recalc.pk, lambda obj: fan_out(obj, run_chunk))
+    jobs.execute(Recalculation, recalc.pk, lambda obj: fan_out(obj, in_process=True))
     recalc.refresh_from_db()
     return recalc
+
+
+def done_of(recalc: Recalculation) -> int:
+    """Students recalculated so far (for the progress bar)."""
+    if recalc.finished:
+        return recalc.total if recalc.status == "done" else jobs.read_progress(recalc)[0]
+    return jobs.read_progress(recalc)[0]
 
 
 def last_recalculated(bssy: int) -> dict:

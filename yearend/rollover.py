@@ -22,6 +22,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from core_tables.models import Sponsor
+from sts import jobs
 from transcripts.models import Ibc, Student, StudentChange, Transcript
 from transcripts.progress_store import recompute
 
@@ -133,6 +134,14 @@ def run(rollover: Rollover, progress=None) -> dict:
         if progress:
             progress(done, len(sponsors))
     return totals
+
+
+def run_job(rollover: Rollover) -> dict:
+    """The rollover's job (sts/jobs.py): every sponsor, progress after each, then the counts. A run
+    taken over skips the sponsors this rollover already did."""
+    counts = run(rollover, progress=lambda done, total: jobs.progress(rollover, done, total))
+    jobs.finish(rollover, "done", counts=counts)
+    return counts
 
 
 def roll_sponsor(rollover: Rollover, sponsor: Sponsor) -> RolloverSponsor:

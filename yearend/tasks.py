@@ -1,32 +1,30 @@
-"""Year-end jobs run by Celery workers: the rollover, and the recalculation's chunks."""
+"""Year-end jobs run by Celery workers, each a job of the one lifecycle (sts/jobs.py): the
+rollover, and the recalculation with its parts."""
 from celery import shared_task
+
+from sts import jobs
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def run_rollover(rollover_id):
-    from . import lifecycle, rollover
     from .models import Rollover
+    from .rollover import run_job
 
-    def work(obj):
-        counts = rollover.run(obj, progress=lambda done, total: lifecycle.progress(obj, done, total))
-        lifecycle.finish(obj, Rollover.DONE, counts=counts)
-        return counts
-
-    return lifecycle.execute(Rollover, rollover_id, work)
+    jobs.execute(Rollover, rollover_id, run_job)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def start_recalculation(recalculation_id):
-    """Split the selection into chunks and queue one task each (so more workers finish sooner)."""
-    from . import lifecycle, recalculation
+    """Cut the selection into parts and queue one task each (so more workers finish it sooner)."""
     from .models import Recalculation
+    from .recalculation import fan_out
 
-    return lifecycle.execute(Recalculation, recalculation_id,
-                             lambda obj: recalculation.fan_out(obj, recalculate_chunk.delay))
+    jobs.execute(Recalculation, recalculation_id, fan_out)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
-def recalculate_chunk(recalculation_id, index, student_ids):
-    from . import recalculation
+def recalculate_chunk(chunk_id):
+    from .models import RecalculationChunk
+    from .recalculation import run_chunk
 
-    return recalculation.run_chunk(recalculation_id, index, student_ids)
+    jobs.execute(RecalculationChunk, chunk_id, run_chunk)

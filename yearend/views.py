@@ -10,9 +10,10 @@ from core_tables.periods import fmt_bssy
 from sts.accounts import permissions
 from sts.accounts.permissions import Action
 
-from . import lifecycle, recalculation, rollover
+from sts import jobs
+
+from . import recalculation, rollover
 from .models import Recalculation, Rollover, RolloverSponsor
-from .tasks import run_rollover
 
 
 def _sponsor_from(request, data):
@@ -36,8 +37,9 @@ def rollover_page(request):
         year = rollover.check_bssy(from_value)
         sponsor = _sponsor_from(request, data)
         if request.method == "POST":
-            row = Rollover.objects.create(from_bssy=year, sponsor=sponsor, by=request.user.username)
-            lifecycle.enqueue(row, run_rollover)
+            row = Rollover.objects.create(from_bssy=year, sponsor=sponsor, by=request.user.username,
+                                          **jobs.queued_fields(Rollover))
+            jobs.enqueue(row)
             return redirect("yearend:rollover_status", pk=row.pk)
         if data.get("dry_run"):
             found = rollover.plan(year, sponsor)
@@ -59,8 +61,11 @@ def rollover_page(request):
 @login_required
 def rollover_status(request, pk):
     permissions.require(request.user, Action.ROLLOVER)
+    jobs.reap_now_and_then()
     row = get_object_or_404(Rollover.objects.select_related("sponsor"), pk=pk)
-    context = {"job": row, "sponsors": row.sponsors.select_related("sponsor").order_by("sponsor__code")}
+    done, total = jobs.read_progress(row)
+    context = {"job": row, "sponsors": row.sponsors.select_related("sponsor").order_by("sponsor__code"),
+               "done": done, "total": total, "percent": 100 * done // total if total else 0}
     if request.headers.get("HX-Request"):
         return render(request, "yearend/_rollover_status.html", context)
     return render(request, "yearend/rollover_status.html", context)
@@ -118,7 +123,10 @@ def recalculate_page(request):
 @login_required
 def recalculate_status(request, pk):
     permissions.require(request.user, Action.RECALCULATE)
+    jobs.reap_now_and_then()
     job = get_object_or_404(Recalculation.objects.select_related("sponsor", "site"), pk=pk)
+    done = recalculation.done_of(job)
+    context = {"job": job, "done": done, "percent": 100 * done // job.total if job.total else 0}
     if request.headers.get("HX-Request"):
-        return render(request, "yearend/_recalculate_status.html", {"job": job})
-    return render(request, "yearend/recalculate_status.html", {"job": job})
+        return render(request, "yearend/_recalculate_status.html", context)
+    return render(request, "yearend/recalculate_status.html", context)

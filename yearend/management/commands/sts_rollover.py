@@ -10,7 +10,8 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from core_tables.models import Sponsor
-from yearend import lifecycle, rollover
+from sts import jobs
+from yearend import rollover
 from yearend.models import Rollover
 
 
@@ -39,16 +40,11 @@ class Command(BaseCommand):
             out = {**found.totals(), "dry_run": True, "rollover": None,
                    "sponsors": [p.to_json() for p in found.sponsors]}
         else:
-            row = Rollover.objects.create(from_bssy=year, sponsor=sponsor_row, by=by[:150], status=Rollover.QUEUED)
-            result = {}
-
-            def work(obj):
-                result.update(rollover.run(obj))
-                lifecycle.finish(obj, Rollover.DONE, counts=result)
-
-            lifecycle.execute(Rollover, row.pk, work)
+            row = Rollover.objects.create(from_bssy=year, sponsor=sponsor_row, by=by[:150],
+                                          **jobs.queued_fields(Rollover))
+            jobs.execute(Rollover, row.pk, rollover.run_job)  # the workers' path, in this process
             row.refresh_from_db()
-            if row.status != Rollover.DONE:
+            if row.status != "done":
                 raise CommandError(row.message or "The rollover failed.")
             out = {**row.counts, "dry_run": False, "rollover": row.pk, "sponsors": [
                 {"sponsor": s.sponsor.code, "rolled": s.rolled, "skipped_graduates": s.skipped_graduates,
