@@ -78,3 +78,16 @@ def test_the_student_list_offers_it_and_other_sites_are_refused(client, loaded_0
     client.force_login(make_user("E017IN2", "lea-inquiry", "017"))
     page = client.get(reverse("transcripts:student_list", args=["017001"])).content.decode()
     assert 'id="export-all-records"' in page
+
+
+def test_sts_export_writes_all_records_for_a_whole_sponsor(loaded_017, tmp_path):
+    from django.core.management import call_command
+
+    out = tmp_path / "all.xlsx"
+    call_command("sts_export", "all-records", "--sponsor", "017", "--bssy", str(BSSY), "--format", "xlsx",
+                 "--out", str(out))
+    rows = list(load_workbook(out, read_only=True).active.iter_rows(values_only=True))
+    students = Student.objects.filter(sponsor__code="017", bssy=BSSY)
+    assert [r[0] for r in rows[1:]].count("020") == students.count() == 60
+    assert len(rows) - 1 == students.count() + Transcript.objects.filter(student__in=students).count() + Ibc.objects.filter(
+        student__in=students).count()

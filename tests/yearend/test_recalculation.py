@@ -79,3 +79,16 @@ def test_sts_recompute_keeps_its_flags_and_goes_the_same_way(open_period, settin
     job = Recalculation.objects.get()
     assert (job.status, job.chunks, job.by, job.sponsor.code) == ("done", 1, "command", "017")
     assert SponsorRecalculated.objects.get(sponsor__code="017", bssy=2025).scope == "command (sponsor 017)"
+
+
+def test_rollover_page_refuses_a_bad_year_or_sponsor_with_a_400_naming_the_field(client, state_staff):
+    from yearend.models import Rollover
+
+    client.force_login(state_staff)
+    response = client.post(reverse("yearend:rollover"), {"from_bssy": "20x5"})
+    assert response.status_code == 400 and "From BSSY: enter a year" in response.content.decode()
+    response = client.post(reverse("yearend:rollover"), {"from_bssy": "2025", "sponsor": "ZZZ"})
+    assert response.status_code == 400 and "Sponsor: there is no sponsor" in response.content.decode()
+    response = client.post(reverse("yearend:rollover_undo"), {"sponsor": "017", "to_bssy": "2026"}, follow=True)
+    assert "Sponsor 017 has no rollover into BSSY 2026 to undo" in response.content.decode()
+    assert not Rollover.objects.exists()
