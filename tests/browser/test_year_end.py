@@ -153,3 +153,29 @@ def test_state_staff_withdraw_a_transcript_and_verify_says_so(issued, live_serve
     page.click("#verify-file-form button")
     expect(page.locator("#verdict")).to_contain_text("WITHDRAWN")
     shot(page, "withdrawn-verify-pdf")
+
+
+def test_state_staff_start_stsq05_and_see_when_each_sponsor_was_last_recalculated(reference, live_server, page,
+                                                                                  make_user, eager_queue, settings):
+    from transcripts.models import StudentProgress
+
+    settings.STS_RECALC_CHUNK = 2
+    for i in range(3):
+        make_student(i, "11")
+    StudentProgress.objects.update(overall_gpa="1.234")  # stale after a core-table change
+    sign_in(page, live_server, make_user("ELDOE01", "ldoe"))
+    page.goto("/")
+    page.click("text=Update")
+    page.click("#nav-recalculate")
+    expect(page.locator("#last-recalculated tr[data-sponsor='017'] .last-at")).to_contain_text("never from here")
+    page.select_option("#scope", "sponsor")
+    page.fill("#code", "017")
+    page.click("#start-recalculation")
+    expect(page.locator("#recalculate-status")).to_have_attribute("data-status", "done")
+    expect(page.locator("#recalculate-status")).to_contain_text("Recalculated 3 students in 2 tasks")
+    shot(page, "stsq05-done")
+    assert not StudentProgress.objects.filter(overall_gpa="1.234").exists()
+    page.click("text=Back to STSQ05")
+    expect(page.locator("#last-recalculated tr[data-sponsor='017']")).to_contain_text("sponsor 017")
+    expect(page.locator("#last-recalculated tr[data-sponsor='017']")).to_contain_text("ELDOE01")
+    shot(page, "stsq05-page")
