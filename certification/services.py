@@ -367,9 +367,24 @@ def queue_nonpublic_graduates(student_ids) -> list[int]:
         OtsEntry(certification=None, student_id=pk, state_id=state_id, bssy=bssy, sponsor_id=sponsor_id, queued_at=now)
         for pk, state_id, sponsor_id, bssy, changed, last in students
         if last is None or (changed is not None and changed >= last)])
-    ids = [e.pk for e in entries]
+    ids = [e.pk for e in entries] + _stranded_nonpublic(student_ids)
     queue_entries(ids, None)  # issue batches without certification, sent on commit
     return ids
+
+
+def _stranded_nonpublic(student_ids) -> list[int]:
+    """Queued entries of these students left by a nonpublic batch that failed for good (a signing
+    fault, say): there is no Certify screen to issue them again, so the next change does. Those
+    failed batches are marked as issued again."""
+    failed = list(IssueBatch.objects.filter(certification=None, status=IssueBatch.JOB_FAILED).values_list(
+        "pk", "entry_ids"))
+    if not failed:
+        return []
+    waiting = set(OtsEntry.objects.filter(pk__in=[pk for _b, ids in failed for pk in ids], status=OtsEntry.QUEUED,
+                                          student_id__in=list(student_ids)).values_list("pk", flat=True))
+    IssueBatch.objects.filter(pk__in=[b for b, ids in failed if waiting & set(ids)]).update(
+        status="done", message="Issued again in a new batch")
+    return sorted(waiting)
 
 
 # --- withdrawing one transcript (state staff) --------------------------------------------------------

@@ -70,3 +70,20 @@ def test_a_later_change_issues_version_2_and_an_unchanged_upload_none(tmp_path, 
     with django_capture_on_commit_callbacks(execute=True):
         recompute(Student.objects.values_list("pk", flat=True))
     assert OtsEntry.objects.count() == entries and OfficialTranscript.objects.count() == 2
+
+
+def test_graduates_left_queued_by_a_signing_fault_are_issued_by_the_next_change(tmp_path, uploader, eager, settings,
+                                                                              django_capture_on_commit_callbacks):
+    from certification.models import IssueBatch
+
+    good = settings.STS_SIGNING_CERT
+    settings.STS_SIGNING_CERT = str(tmp_path / "missing.pem")
+    upload(tmp_path, django_capture_on_commit_callbacks, nonpublic.graduate("200000001", "DOE"))
+    entry = OtsEntry.objects.get()
+    assert entry.status == "Q" and IssueBatch.objects.get().status == "failed"  # never rejected for our fault
+    settings.STS_SIGNING_CERT = good
+    upload(tmp_path, django_capture_on_commit_callbacks, nonpublic.graduate("200000001", "DOE", grade="B"),
+           name="NP2.txt")
+    entry.refresh_from_db()
+    assert entry.status == "S" and OtsEntry.objects.count() == 1
+    assert list(IssueBatch.objects.order_by("pk").values_list("status", flat=True)) == ["done", "done"]
