@@ -50,6 +50,11 @@ def test_uploaded_graduate_reaches_s_with_a_signed_pdf_and_a_rejected_one_r_with
     assert (t.state_id, t.version, t.certification) == ("200000001", 1, None)
     verdict = verify_pdf(file_of(t).read_bytes())
     assert verdict.genuine and verdict.transcript.current and verify_code(t.code).genuine
+    # The OTS search finds it as it finds a public graduate's (the nonpublic school's own coordinator too).
+    from certification.queries import search_transcripts
+
+    assert list(search_transcripts(uploader, {"state_id": "200000001"})) == [t]
+    assert list(search_transcripts(uploader, {"name": "DOE, J*"})) == [t]
 
 
 def test_a_later_change_issues_version_2_and_an_unchanged_upload_none(tmp_path, uploader, eager,
