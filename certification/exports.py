@@ -231,7 +231,8 @@ class OtsRejections(UserScoped):
             e = entries.get(s.latest)
             if e is not None:
                 yield [s.state_id, s.display_name, s.grade, s.graduation_date or s.removed_graduation_date,
-                       _local(e.certification.at), e.certification.by, _local(e.processed_at), e.reason]
+                       _local(e.certification.at) if e.certification else "",
+                       e.certification.by if e.certification else "nonpublic", _local(e.processed_at), e.reason]
 
 
 @register

@@ -45,7 +45,9 @@ class OfficialTranscript(models.Model):
     # As printed: the public verification page states it (the student's row may change later).
     graduation_date = models.DateField(null=True, blank=True)
     version = models.PositiveSmallIntegerField()
-    certification = models.ForeignKey(Certification, on_delete=models.PROTECT, related_name="transcripts")
+    # None: a nonpublic graduate's, issued without certification (public/charter only).
+    certification = models.ForeignKey(Certification, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="transcripts")
     issued_at = models.DateTimeField()
     path = models.CharField(max_length=200)  # relative to PRIVATE_MEDIA_ROOT
     size = models.PositiveIntegerField()
@@ -56,6 +58,9 @@ class OfficialTranscript(models.Model):
     superseded_at = models.DateTimeField(null=True, blank=True)
     superseded_by = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     withdrawn_reason = models.CharField(max_length=200, blank=True)
+    # Withdrawn one by one by state staff (guide, Appendix N: LDOE deletes a student from OTS).
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.CharField(max_length=150, blank=True)
 
     class Meta:
         ordering = ["state_id", "bssy", "-version"]
@@ -82,10 +87,12 @@ class OfficialTranscript(models.Model):
 
 
 class OtsEntry(models.Model):
-    """A graduate in the OTS queue for one certification: Q queued, S sent (issued), R rejected."""
+    """A graduate in the OTS queue for one certification (or, certification None, a nonpublic
+    graduate queued when its record was complete): Q queued, S sent (issued), R rejected."""
     QUEUED, SENT, REJECTED = "Q", "S", "R"
     STATUSES = [(QUEUED, "In OTS queue"), (SENT, "Successfully sent to OTS"), (REJECTED, "Rejected by OTS")]
-    certification = models.ForeignKey(Certification, on_delete=models.PROTECT, related_name="entries")
+    certification = models.ForeignKey(Certification, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="entries")
     student = models.ForeignKey("transcripts.Student", on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="ots_entries")
     state_id = models.CharField(max_length=10)
@@ -113,7 +120,9 @@ class IssueBatch(JobModel):
     JOB_TASK = "certification.tasks.issue_batch"
     JOB_LABEL = "transcript issuing"
     STATUSES = [("queued", "Queued"), ("running", "Running"), ("done", "Done"), ("failed", "Failed")]
-    certification = models.ForeignKey(Certification, on_delete=models.PROTECT, related_name="batches")
+    # None: a batch of nonpublic graduates' entries (queued without certification).
+    certification = models.ForeignKey(Certification, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="batches")
     entry_ids = models.JSONField(default=list)
     status = models.CharField(max_length=8, choices=STATUSES, default="queued", db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)

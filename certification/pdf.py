@@ -167,13 +167,15 @@ def render(data: TranscriptData) -> tuple[bytes, int]:
     return document.write_pdf(), len(document.pages)
 
 
-def issued(data: TranscriptData, *, version: int, certified_at: dt.datetime, certified_by: str, code: str,
+def issued(data: TranscriptData, *, version: int, certified_at: dt.datetime | None, certified_by: str, code: str,
            issued_at: dt.datetime) -> TranscriptData:
     """The data with what the official copy prints about its issue."""
     from dataclasses import replace
 
     from .transcript import certifier_name
 
-    return replace(data, official=True, version=version, certified_at=timezone.localtime(certified_at),
-                   certified_by=certifier_name(certified_by), issued_at=timezone.localtime(issued_at), code=code,
+    return replace(data, official=True, version=version,
+                   certified_at=certified_at and timezone.localtime(certified_at),  # None: nonpublic
+                   certified_by=certifier_name(certified_by) if certified_by else "",
+                   issued_at=timezone.localtime(issued_at), code=code,
                    verify_url=verify_url())

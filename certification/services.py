@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Subquery
 from django.utils import timezone
 
 from transcripts.graduates import graduates, last_graduate_change
@@ -137,7 +137,7 @@ def queue_entries(entry_ids, certification=None):
     """Hand the entries to the workers in batches of CHUNK, each a job (sts/jobs.py)."""
     if not entry_ids:
         return []
-    if certification is None:
+    if certification is None:  # (None for nonpublic graduates' entries, queued without certification)
         certification = OtsEntry.objects.get(pk=entry_ids[0]).certification
     batches = []
     with transaction.atomic():
@@ -248,20 +248,21 @@ def issue_entry(entry_id: int, gatherer: Gatherer | None = None) -> str | None:
             entry.save(update_fields=["status", "reason", "processed_at", "attempts"])
             return OtsEntry.REJECTED
 
-        latest = latest_certification(cert.site_id, cert.bssy)
-        if latest is None or latest.pk != cert.pk:
-            return reject("Site not certified: the certification this graduate was queued for was replaced "
-                          "(un-certified or certified again) before the transcript was issued")
-        changed = last_graduate_change(cert.site_id, cert.bssy)
-        if changed is not None and changed > cert.at:
-            return reject(f"Site not certified: graduate data changed on {timezone.localtime(changed):%m/%d/%Y %H:%M} "
-                          "after the certification; recertify the site")
+        if cert is not None:  # public/charter: only for the site's current, unchanged certification
+            latest = latest_certification(cert.site_id, cert.bssy)
+            if latest is None or latest.pk != cert.pk:
+                return reject("Site not certified: the certification this graduate was queued for was replaced "
+                              "(un-certified or certified again) before the transcript was issued")
+            changed = last_graduate_change(cert.site_id, cert.bssy)
+            if changed is not None and changed > cert.at:
+                return reject(f"Site not certified: graduate data changed on {timezone.localtime(changed):%m/%d/%Y %H:%M} "
+                              "after the certification; recertify the site")
         # The student row is locked while its version is decided: no two versions at once.
         locked = Student.objects.select_for_update().filter(sponsor_id=entry.sponsor_id, bssy=entry.bssy,
                                                             state_id=entry.state_id).values_list("pk", "site_id").first()
         if locked is None:
             return reject("The student is no longer on file")
-        if locked[1] != cert.site_id:
+        if cert is not None and locked[1] != cert.site_id:
             return reject("The student is no longer at the certified site")
         student = students_for_transcripts(Student.objects.filter(pk=locked[0])).get()
         if progress_stale(student):
@@ -274,7 +275,7 @@ def issue_entry(entry_id: int, gatherer: Gatherer | None = None) -> str | None:
         versions = OfficialTranscript.objects.filter(sponsor_id=entry.sponsor_id, state_id=entry.state_id,
                                                      bssy=entry.bssy)
         current = versions.filter(superseded_at__isnull=True).order_by("-version").first()
-        if current is not None and current.certification.at > cert.at:
+        if cert is not None and current is not None and current.certification_id and current.certification.at > cert.at:
             return reject("A newer official transcript was already issued")
         content_hash = data.data_hash()
         if current is not None and current.data_hash == content_hash:
@@ -295,7 +296,8 @@ def issue_entry(entry_id: int, gatherer: Gatherer | None = None) -> str | None:
 def _issue(student, data, content_hash, version, cert) -> OfficialTranscript:
     now = timezone.now()
     code = pdf.new_code()
-    official = pdf.issued(data, version=version, certified_at=cert.at, certified_by=cert.by, code=code, issued_at=now)
+    official = pdf.issued(data, version=version, certified_at=cert.at if cert else None,
+                          certified_by=cert.by if cert else "", code=code, issued_at=now)
     body, pages = pdf.render(official)
     signed = sign_pdf(body, reason=f"Official transcript {student.state_id} {student.bssy} version [{version}]")
     relative = Path("transcripts") / str(student.bssy) / student.sponsor.code / (
@@ -339,6 +341,94 @@ def sweep_transcripts(older_than: float | None = None) -> int:
                 path.unlink(missing_ok=True)
                 removed += 1
     return removed
+
+
+# --- nonpublic graduates (issue 20): into the OTS queue without certification ---------------------
+
+NONPUBLIC_KIND = "nonpublic"
+
+
+def queue_nonpublic_graduates(student_ids) -> list[int]:
+    """Queue the nonpublic graduates among these students (their progress was just stored: after a
+    batch upload, online entry, reassignment or recompute). Certification is public/charter only,
+    so a nonpublic graduate enters the queue as soon as its record has a graduation date; the
+    worker then checks the conditions that apply to it (`readiness.reasons_not_ready`). Skipped:
+    a graduate already queued, or one queued since its site's graduate data last changed. Returns
+    the entry ids."""
+    from django.db.models import Exists, OuterRef
+
+    pending = OtsEntry.objects.filter(sponsor_id=OuterRef("sponsor_id"), state_id=OuterRef("state_id"),
+                                      bssy=OuterRef("bssy"))
+    changes = GraduateDataChange.objects.filter(site_id=OuterRef("site_id"), bssy=OuterRef("bssy"))
+    students = list(graduates(Student.objects.filter(pk__in=list(student_ids), sponsor__kind=NONPUBLIC_KIND))
+                    .annotate(queued=Exists(pending.filter(status=OtsEntry.QUEUED)),
+                              changed=Subquery(changes.values("changed_at")[:1]),
+                              last_entry=Subquery(pending.order_by("-queued_at").values("queued_at")[:1]))
+                    .filter(queued=False).values_list("pk", "state_id", "sponsor_id", "bssy", "changed", "last_entry"))
+    now = timezone.now()
+    entries = OtsEntry.objects.bulk_create([
+        OtsEntry(certification=None, student_id=pk, state_id=state_id, bssy=bssy, sponsor_id=sponsor_id, queued_at=now)
+        for pk, state_id, sponsor_id, bssy, changed, last in students
+        if last is None or (changed is not None and changed >= last)])
+    ids = [e.pk for e in entries] + _stranded_nonpublic(student_ids)
+    queue_entries(ids, None)  # issue batches without certification, sent on commit
+    return ids
+
+
+def _stranded_nonpublic(student_ids) -> list[int]:
+    """Queued entries of these students left by a nonpublic batch that failed for good (a signing
+    fault, say): there is no Certify screen to issue them again, so the next change does. Those
+    failed batches are marked as issued again."""
+    failed = list(IssueBatch.objects.filter(certification=None, status=IssueBatch.JOB_FAILED).values_list(
+        "pk", "entry_ids"))
+    if not failed:
+        return []
+    waiting = set(OtsEntry.objects.filter(pk__in=[pk for _b, ids in failed for pk in ids], status=OtsEntry.QUEUED,
+                                          student_id__in=list(student_ids)).values_list("pk", flat=True))
+    IssueBatch.objects.filter(pk__in=[b for b, ids in failed if waiting & set(ids)]).update(
+        status="done", message="Issued again in a new batch")
+    return sorted(waiting)
+
+
+# --- withdrawing one transcript (state staff) --------------------------------------------------------
+
+REASON_MAX = 150
+
+
+class NotWithdrawable(Exception):
+    """A withdrawal that cannot be done, with the message to show."""
+
+
+def withdraw_transcript(transcript_id: int, *, by: str, reason: str) -> OfficialTranscript:
+    """Withdraw one issued transcript (guide, Appendix N: "contact ... LDOE to delete the student from
+    OTS"): it stays in the history marked "Withdrawn on DATE by USER: REASON", is no longer current,
+    and /verify/ says it was genuine but withdrawn. The rest of the site is untouched."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise NotWithdrawable("Reason: say why the transcript is withdrawn (it is kept in the history).")
+    if len(reason) > REASON_MAX:
+        raise NotWithdrawable(f"Reason: at most {REASON_MAX} characters (it has {len(reason)}).")
+    with transaction.atomic():
+        t = OfficialTranscript.objects.select_for_update().filter(pk=transcript_id).first()
+        if t is None:
+            raise NotWithdrawable("There is no such official transcript.")
+        if t.superseded_at is not None:
+            raise NotWithdrawable(f"Version [{t.version}] is not current ({t.standing}): only the current "
+                                  "transcript can be withdrawn.")
+        now = timezone.now()
+        t.superseded_at, t.withdrawn_at, t.withdrawn_by = now, now, by[:150]
+        t.withdrawn_reason = f"Withdrawn on {timezone.localtime(now):%m/%d/%Y} by {by}: {reason}"[:200]
+        t.save(update_fields=["superseded_at", "withdrawn_at", "withdrawn_by", "withdrawn_reason"])
+    return t
+
+
+def ots_counts(site_ids, bssy: int) -> dict:
+    """{site id: students with a current official transcript} (the Site List's "in OTS")."""
+    from django.db.models import Count
+
+    rows = (OfficialTranscript.objects.filter(site_id__in=list(site_ids), bssy=bssy, superseded_at__isnull=True)
+            .values("site_id").annotate(n=Count("state_id", distinct=True)))
+    return {r["site_id"]: r["n"] for r in rows}
 
 
 def certify_and_issue(site, bssy: int, *, by: str) -> CertifyOutcome:

@@ -173,6 +173,24 @@ def transcript_pdf(request, pk):
                          attachment=request.GET.get("download") == "1")
 
 
+@login_required
+@require_POST
+def withdraw(request, pk):
+    """State staff withdraw one official transcript with a reason (the rest of the site untouched)."""
+    transcript = get_object_or_404(OfficialTranscript.objects.select_related("student__site", "site"), pk=pk)
+    permissions.require(request.user, Action.WITHDRAW_TRANSCRIPT, site=transcript.site)
+    try:
+        t = services.withdraw_transcript(transcript.pk, by=request.user.username, reason=request.POST.get("reason", ""))
+    except services.NotWithdrawable as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.warning(request, f"Official transcript {t.state_id} version [{t.version}]: {t.withdrawn_reason}. "
+                                  "/verify/ now answers that it was genuine but has been withdrawn.")
+    if transcript.student_id:
+        return redirect("transcripts:student", pk=transcript.student_id)
+    return redirect("certification:search")
+
+
 # --- OTS search -----------------------------------------------------------------------------------
 
 @login_required
@@ -200,7 +218,7 @@ def ots_bulk(request):
 
 # Print or Export Transcript Records (Student List): exporter -> formats offered.
 LIST_EXPORTS = {"ots_bulk": ("zip",), "ots_rejections": ("xlsx", "pdf", "csv"), "nonofficial_transcripts": ("pdf",),
-                "no_pii": ("xlsx", "pdf", "csv")}
+                "no_pii": ("xlsx", "pdf", "csv"), "all_records": ("xlsx",)}
 
 
 @login_required

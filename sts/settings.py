@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "uploads",
     "certification",
     "harvests",
+
+    "yearend",
 ]
 
 MIDDLEWARE = [
@@ -169,6 +171,8 @@ STS_JOB_MAX_ATTEMPTS = env.int("STS_JOB_MAX_ATTEMPTS", default=3)
 # While no worker has been seen, a queued job is sent again this many times, then failed.
 STS_JOB_MAX_RESENDS = env.int("STS_JOB_MAX_RESENDS", default=15)
 STS_JOB_TRANSIENT_TRIES = env.int("STS_JOB_TRANSIENT_TRIES", default=6)
+# STSQ05 recalculation: students per Celery task (bounded, so more workers finish it sooner).
+STS_RECALC_CHUNK = env.int("STS_RECALC_CHUNK", default=200)
 CELERY_BEAT_SCHEDULE = {
     "reap-jobs": {"task": "sts.tasks.reap_jobs", "schedule": env.float("STS_REAP_EVERY_SECONDS", default=60.0)},
     "sweep-export-files": {"task": "sts.tasks.sweep_export_files", "schedule": 600.0},

@@ -25,6 +25,8 @@ urlpatterns = [
     path("students/", include("transcripts.urls")),
     path("ots/", include("certification.urls")),
     path("state/", include("harvests.urls")),
+
+    path("yearend/", include("yearend.urls")),
     path("verify/", include((public_urlpatterns, "verify"))),
     path("admin/", admin_site.urls),
 ]

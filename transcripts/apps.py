@@ -7,4 +7,4 @@ class TranscriptsConfig(AppConfig):
 
     def ready(self):
         from . import receivers  # noqa: F401
-        from . import print_export, reports  # noqa: F401  (register the Print & Export and STSQ exporters)
+        from . import all_records, print_export, reports  # noqa: F401  (register the Print & Export and STSQ exporters)

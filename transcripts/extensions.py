@@ -8,6 +8,11 @@ from typing import Callable
 
 SITE_CERTIFICATIONS = "site_certifications"  # (site_ids, bssy) -> {site id: state with .is_certified, .certified_at}
 OFFICIAL_TRANSCRIPTS = "official_transcripts"  # (student) -> the Official Transcript History lines
+OTS_COUNTS = "ots_counts"  # (site_ids, bssy) -> {site id: students with a current official transcript}
+GRADUATES_RECOMPUTED = "graduates_recomputed"  # (student_ids) -> None: progress was stored for them
+ROLLED_MARKER = "rolled_marker"  # (student) -> "Rolled over from ..." or None
+ROLLED_FILTER = "rolled_filter"  # (students queryset, value) -> the queryset cut to rolled students
+ROLLED_CHOICES = "rolled_choices"  # () -> {value: label} of the Student List's Rolled filter
 
 _PROVIDERS: dict[str, Callable] = {}
 

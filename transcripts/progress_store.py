@@ -17,6 +17,7 @@ from transcripts.progress.model import SetCourse as SetCourseDef
 from transcripts.progress.model import StudentFacts
 from transcripts.progress.result import rounded_gpa
 
+from . import extensions
 from .models import Credential, Ibc, Student, StudentProgress, Transcript
 
 
@@ -116,6 +117,8 @@ def recompute(student_ids, tables: CoreTables | None = None) -> int:
             StudentProgress.objects.bulk_create(rows, update_conflicts=True, unique_fields=["student"],
                                                 update_fields=[f for f in PROGRESS_FIELDS])
         done += len(rows)
+    # Stored results are what readiness reads: the certification app queues nonpublic graduates now.
+    extensions.call(extensions.GRADUATES_RECOMPUTED, ids)
     return done
 
 

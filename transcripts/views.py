@@ -17,9 +17,13 @@ from .queries import site_list as site_list_query
 def site_list(request):
     sites = list(site_list_query(request.user, request.bssy))
     states = _certification_states([s.pk for s in sites if s.sponsor.kind in ("public", "charter")], request.bssy)
+    # The guide: "in the future it will display number of students in OTS".
+    in_ots = extensions.call(extensions.OTS_COUNTS, [s.pk for s in sites], request.bssy)
     for s in sites:
         s.certification = states.get(s.pk)
-    return render(request, "transcripts/site_list.html", {"sites": sites, "certification_shown": bool(states)})
+        s.in_ots = (in_ots or {}).get(s.pk, 0)
+    return render(request, "transcripts/site_list.html", {"sites": sites, "certification_shown": bool(states),
+                                                          "ots_shown": in_ots is not None})
 
 
 # The Student List's columns (guide, "Student List"): sortable both ways, newest and most first.
@@ -43,15 +47,21 @@ def student_list(request, site_code):
     withheld = at_site.filter(parental_consent=False).count() if permissions.consent_only(request.user) else 0
     q = request.GET.get("q", "").strip()
     grade = request.GET.get("grade", "")
+    rolled = request.GET.get("rolled", "")
     listing = Listing(request, STUDENT_COLUMNS, default="name", noun="students")
-    students = ordered_students(with_passed_ibcs(filter_student_list(visible, q, grade)).select_related("progress"),
-                                listing.signed)
+    # Rolled over (year end): the app that rolls students filters on its marker, when installed.
+    filtered = filter_student_list(visible, q, grade)
+    listed = extensions.call(extensions.ROLLED_FILTER, filtered, rolled, default=filtered)
+    students = ordered_students(with_passed_ibcs(listed).select_related("progress"), listing.signed)
     listing.paginate(students)
     present = set(visible.values_list("grade", flat=True).distinct())
     grades = [c.code for c in GRADE_PLACEMENT if c.code in LIST_GRADES or c.code in present]
     return render(request, "transcripts/student_list.html", {
         "site": site, "listing": listing, "page": listing.page, "q": q, "sort": listing.signed, "grade": grade,
-        "grades": grades, "withheld": withheld,
+        "grades": grades, "withheld": withheld, "rolled": rolled,
+        # Offered where the site has rolled students (as grades 06-08 are).
+        "rolled_choices": extensions.call(extensions.ROLLED_CHOICES, default={}) if rolled or extensions.call(
+            extensions.ROLLED_FILTER, visible, "rolled", default=visible.none()).exists() else {},
         "may_update": permissions.can(request.user, Action.UPDATE, site=site),
         "may_restore": permissions.can(request.user, Action.RESTORE_DELETED, site=site),
         **print_export_menu(),
@@ -67,6 +77,7 @@ def student_detail(request, pk):
         "transcripts": with_course_names(student.transcripts.all()),
         "ibcs": student.ibcs.all(),
         "may_update": permissions.can(request.user, Action.UPDATE, site=student.site),
+        "may_withdraw": permissions.can(request.user, Action.WITHDRAW_TRANSCRIPT, site=student.site),
         **student_detail_extras(student),
         **print_export_menu(),  # "one student" of the guide's Print & Export
     })
@@ -108,7 +119,12 @@ def student_detail_extras(student):
         "removal_reasons": [(code, *GRAD_DATE_REMOVAL_REASONS.get(code, ("", "")))
                             for code in student.grad_removal_reasons] if student.removed_graduation_date else [],
         "history": history,
-        "official_transcripts": _official_transcripts(student),
+        "official_transcripts": (official := _official_transcripts(student)),
+        # The box refreshes itself while a transcript is queued, or a nonpublic graduate awaits its
+        # entry (queued once the workers have stored its GPA).
+        "ots_pending": any(line.status == "Q" for line in official or ()) or (
+            official == [] and student.sponsor.kind == "nonpublic" and student.graduation_date is not None),
+        "rolled_marker": extensions.call(extensions.ROLLED_MARKER, student),
         "period": period_status(student.bssy, student.sponsor.code),
     }
 

@@ -27,5 +27,8 @@ def shell(request):
             "statewide": can(user, Action.STATEWIDE),
             "harvest": can(user, Action.HARVEST),
             "extracts": can(user, Action.EXTRACT_LOSFA) or can(user, Action.EXTRACT_BOR),
+
+            "rollover": can(user, Action.ROLLOVER),
+            "recalculate": can(user, Action.RECALCULATE),
         },
     }

@@ -20,6 +20,11 @@ class Action(StrEnum):
     EXTRACT_LOSFA = "extract_losfa"        # STSQ01 and STSQ02
     EXTRACT_BOR = "extract_bor"            # STSQ01 and STSQ03
 
+    # Year end and LDOE's own work (state staff only: the ldoe group has every action).
+    ROLLOVER = "rollover"                  # roll non-graduates into the next BSSY, undo it
+    RECALCULATE = "recalculate"            # STSQ05 Manual GPA Recalculation
+    WITHDRAW_TRANSCRIPT = "withdraw_transcript"  # remove one official transcript from OTS
+
 
 @dataclass(frozen=True)
 class Group:

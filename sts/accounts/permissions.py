@@ -93,6 +93,10 @@ DOING = {
     Action.RESTORE_DELETED: "restore deleted student records",
     Action.HARVEST: "define harvest deadlines and take snapshots", Action.STATEWIDE: "view statewide data",
     Action.EXTRACT_LOSFA: "run the LOSFA extracts", Action.EXTRACT_BOR: "run the Board of Regents extracts",
+
+    Action.ROLLOVER: "roll students over into the next transcript year",
+    Action.RECALCULATE: "start a GPA recalculation",
+    Action.WITHDRAW_TRANSCRIPT: "withdraw official transcripts",
 }
 
 

@@ -6,13 +6,14 @@ from django.core.management.base import BaseCommand, CommandError
 from sts.exports import EXPORTERS
 
 # The command's report names -> exporters (the browser's Print & Export and Reports menus).
-REPORTS = {"summary": "summary", "core-progress": "core_progress", "stsq11": "stsq11", "stsq13": "stsq13"}
+REPORTS = {"summary": "summary", "core-progress": "core_progress", "stsq11": "stsq11", "stsq13": "stsq13",
+           "all-records": "all_records"}
 
 
 class Command(BaseCommand):
     help = ("Write a report to FILE exactly as the browser's download: summary (Export Summary to Excel), "
             "core-progress (Core Progress Report; a .zip of files of 100 students when larger), stsq11, stsq13 "
-            "(--element E). An operator's tool: no user, every student of the sponsor.")
+            "(--element E), all-records (one row per 020/030/050 record). An operator's tool: no user, every student of the sponsor.")
 
     def add_arguments(self, parser):
         parser.add_argument("report", choices=sorted(REPORTS))
