@@ -41,6 +41,10 @@ INSTALLED_APPS = [
     "transcripts",
     "uploads",
     "certification",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -56,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sts.accounts.middleware.PasswordChangeRequiredMiddleware",
     "sts.accounts.middleware.SelectedBssyMiddleware",
+    "api.middleware.ApiCallLogMiddleware",
 ]
 
 ROOT_URLCONF = "sts.urls"
@@ -214,6 +219,36 @@ STS_VERIFY_MAX_BYTES = env.int("STS_VERIFY_MAX_BYTES", default=5 * 1024 * 1024) 
 STS_VERIFY_RATE = env.int("STS_VERIFY_RATE", default=30)  # verification look-ups per client IP per minute
 
 # Tests that need PostgreSQL/Redis/a worker skip without them, unless this is set (CI).
+# The REST API for SIS vendors (/api/v1/, docs/api.md).
+STS_API_RATE = env.str("STS_API_RATE", default="600/min")  # requests per token
+STS_API_TOKEN_DAYS = env.int("STS_API_TOKEN_DAYS", default=90)  # a new token's default lifetime
+STS_API_CALLBACK_ALLOW_HTTP = env.bool("STS_API_CALLBACK_ALLOW_HTTP", default=False)  # tests' local server only
+STS_API_CALLBACK_TRIES = env.int("STS_API_CALLBACK_TRIES", default=6)
+STS_API_CALLBACK_BACKOFF = env.int("STS_API_CALLBACK_BACKOFF", default=30)  # seconds, doubled each try
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": STS_API_RATE},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "STS API",
+    "DESCRIPTION": "The Student Transcript System's REST API for SIS vendors: submit batch files, follow them, "
+                   "read their errors, students and core progress. A walk-through is in docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR", "SWAGGER_UI_FAVICON_HREF": "SIDECAR", "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+
 STS_REQUIRE_SERVICES = env.bool("STS_REQUIRE_SERVICES", default=False)
 
 LOGGING = {

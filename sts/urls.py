@@ -25,8 +25,10 @@ urlpatterns = [
     path("students/", include("transcripts.urls")),
     path("ots/", include("certification.urls")),
     path("verify/", include((public_urlpatterns, "verify"))),
+    path("api/", include("api.urls")),
     path("admin/", admin_site.urls),
 ]
 
 handler400 = "sts.views.bad_request"
 handler403 = "sts.views.permission_denied"
+handler404 = "sts.views.page_not_found"

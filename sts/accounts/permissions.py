@@ -16,7 +16,8 @@ from .groups import GROUPS, Action
 
 __all__ = ["Action", "can", "require", "require_write", "sites_for", "sponsors_for", "site_or_404",
            "is_state_staff", "is_school_level", "PeriodClosed", "consent_only", "can_see_student", "require_student",
-           "scope_students", "refusal", "SITE_REFUSED", "CONSENT_REFUSED"]
+           "scope_students", "refusal", "SITE_REFUSED", "CONSENT_REFUSED", "may_manage_user",
+           "may_view_api_calls"]
 
 # Refusals name no other site (a school-level user must not learn what exists elsewhere).
 SITE_REFUSED = "This student is at a site you do not have access to."
@@ -188,3 +189,18 @@ def scope_students(user, students, action=Action.VIEW):
     if group.consent_only:
         students = students.filter(parental_consent=True)
     return students
+
+
+# --- users and the API ----------------------------------------------------------------------------
+
+def may_manage_user(coordinator, user) -> bool:
+    """A security coordinator's reach over another user (and the user's API tokens): LDOE everyone,
+    an LEA's coordinator the users of its own sponsor."""
+    if not can(coordinator, Action.MANAGE_SITE_SECURITY):
+        return False
+    return is_state_staff(coordinator) or (user.sponsor_id is not None and user.sponsor_id == coordinator.sponsor_id)
+
+
+def may_view_api_calls(user) -> bool:
+    """The API call log (every user's calls) is for state staff."""
+    return is_state_staff(user)

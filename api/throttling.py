@@ -1,0 +1,12 @@
+from rest_framework.throttling import SimpleRateThrottle
+
+
+class PerTokenThrottle(SimpleRateThrottle):
+    """STS_API_RATE requests per token (429 with Retry-After past it)."""
+    scope = "token"
+
+    def get_cache_key(self, request, view):
+        token = getattr(request, "auth", None)
+        if token is None:
+            return self.cache_format % {"scope": self.scope, "ident": "anon-" + self.get_ident(request)}
+        return self.cache_format % {"scope": self.scope, "ident": token.pk}
