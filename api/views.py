@@ -63,7 +63,13 @@ class ApiView(APIView):
         return pages.get_paginated_response([to_json(r) for r in page])
 
 
+MAX_ID = 2 ** 63 - 1  # larger numbers in a URL are no row (and would overflow the database's integer)
+BSSY_RANGE = range(1990, 3000)
+
+
 def _visible_upload(request, pk):
+    if pk > MAX_ID:
+        raise NotFound(f"No upload {pk} that you can see.")
     reap_now_and_then()
     job = uploads_visible_to(request.user).filter(pk=pk).first()
     if job is None:
@@ -203,6 +209,8 @@ class StudentDetail(ApiView):
                    examples=[examples.STUDENT])
     def get(self, request, state_id, bssy):
         q = _query(S.StudentDetailQuery, request)
+        if bssy not in BSSY_RANGE:
+            raise NotFound(f"No student {state_id} in BSSY {bssy} that you can see.")
         students = _students(request).filter(state_id=state_id, bssy=bssy).prefetch_related(
             Prefetch("transcripts"), Prefetch("ibcs"))
         if "sponsor" in q:
