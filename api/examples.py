@@ -12,7 +12,7 @@ _upload = {
 }
 UPLOAD_SUBMIT = OpenApiExample("Submit", request_only=True,
                                value={"file": "(017BATCH.txt, fixed-width records)", "bssy": 2025, "mode": "partial"})
-UPLOAD_QUEUED = OpenApiExample("Queued", response_only=True, status_codes=["202"], value=_upload)
+UPLOAD_QUEUED = OpenApiExample("Queued", response_only=True, status_codes=["202", "200"], value=_upload)
 UPLOAD_PROCESSING = OpenApiExample("Processing", response_only=True, value={
     **_upload, "status": "processing", "progress": {"records_done": 12000, "records_total": 25000}})
 UPLOAD_COMPLETE = OpenApiExample("Complete", response_only=True, value={

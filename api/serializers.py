@@ -169,3 +169,13 @@ class Problem(serializers.Serializer):
     detail = serializers.CharField()
     instance = serializers.CharField(required=False)
     errors = serializers.ListField(child=serializers.DictField(child=serializers.CharField()), required=False)
+
+
+def paged(item):
+    """The page of a list: {count, next, previous, results} (PageNumberPagination)."""
+    return type(f"Paged{item.__name__}", (serializers.Serializer,), {
+        "count": serializers.IntegerField(), "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True), "results": item(many=True)})
+
+
+PagedUploads, PagedErrors, PagedStudents = paged(UploadStatus), paged(ErrorRow), paged(StudentRow)

@@ -12,5 +12,5 @@ class PerTokenThrottle(SimpleRateThrottle):
     def get_cache_key(self, request, view):
         token = getattr(request, "auth", None)
         if token is None:
-            return self.cache_format % {"scope": self.scope, "ident": "anon-" + self.get_ident(request)}
+            return self.cache_format % {"scope": self.scope, "ident": f"anon-{self.get_ident(request)}"}
         return self.cache_format % {"scope": self.scope, "ident": token.pk}

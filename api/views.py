@@ -36,13 +36,19 @@ PROBLEMS = {code: OpenApiResponse(S.Problem, description=text) for code, text in
 
 
 def problems(*codes):
-    return {c: PROBLEMS[c] for c in (401, 429, *codes)}
+    return {(c, "application/problem+json"): PROBLEMS[c] for c in (401, 429, *codes)}
 
 
 class Pages(PageNumberPagination):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+PAGE_PARAMETERS = [
+    OpenApiParameter("page", int, description="Page number (1 first); past the last page is 404"),
+    OpenApiParameter("page_size", int, description=f"Rows a page (default {Pages.page_size}, at most "
+                                                    f"{Pages.max_page_size})")]
 
 
 def _query(serializer_class, request):
@@ -80,7 +86,7 @@ def _visible_upload(request, pk):
 class UploadList(ApiView):
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(operation_id="uploads_list", parameters=[S.UploadQuery], responses={200: S.UploadStatus(many=True),
+    @extend_schema(operation_id="uploads_list", parameters=[S.UploadQuery, *PAGE_PARAMETERS], responses={200: S.PagedUploads,
                    **problems(400, 404)}, summary="Your visible uploads, newest first",
                    examples=[examples.UPLOAD_LIST])
     def get(self, request):
@@ -160,8 +166,8 @@ class UploadDetail(ApiView):
 
 
 class UploadErrors(ApiView):
-    @extend_schema(operation_id="uploads_errors_list", parameters=[S.ErrorQuery],
-                   responses={200: S.ErrorRow(many=True), **problems(400, 404)},
+    @extend_schema(operation_id="uploads_errors_list", parameters=[S.ErrorQuery, *PAGE_PARAMETERS],
+                   responses={200: S.PagedErrors, **problems(400, 404)},
                    summary="An upload's error rows (yours: your sites' rows only for school-level users)",
                    examples=[examples.ERRORS])
     def get(self, request, pk):
@@ -177,8 +183,8 @@ def _students(request):
 
 
 class StudentList(ApiView):
-    @extend_schema(operation_id="students_list", parameters=[S.StudentQuery],
-                   responses={200: S.StudentRow(many=True), **problems(400, 404)},
+    @extend_schema(operation_id="students_list", parameters=[S.StudentQuery, *PAGE_PARAMETERS],
+                   responses={200: S.PagedStudents, **problems(400, 404)},
                    summary="Students you can see, with their stored Overall GPA", examples=[examples.STUDENTS])
     def get(self, request):
         q = _query(S.StudentQuery, request)
