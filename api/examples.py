@@ -10,7 +10,7 @@ _upload = {
     "counts": {rt: {"with_error": 0, "rejected": 0, "loaded": 0} for rt in ("020", "030", "050")},
     "error_counts": {}, "file_errors": [], "deleted_students": [], "notices": [], "message": "",
 }
-UPLOAD_SUBMIT = OpenApiExample("Submit", request_only=True,
+UPLOAD_SUBMIT = OpenApiExample("Submit", request_only=True, media_type="multipart/form-data",
                                value={"file": "(017BATCH.txt, fixed-width records)", "bssy": 2025, "mode": "partial"})
 UPLOAD_QUEUED = OpenApiExample("Queued", response_only=True, status_codes=["202", "200"], value=_upload)
 UPLOAD_PROCESSING = OpenApiExample("Processing", response_only=True, value={
