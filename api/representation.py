@@ -28,7 +28,7 @@ def upload_json(user, job, absolute) -> dict:
         error_counts = dict(sorted((job.error_counts or {}).items()))
     counts = job.counts or {}
     removed = [{"state_id": d.state_id, "name": d.display_name, "site": d.site.code, "restored": bool(d.restored_at)}
-               for d in deleted_by(user, job)] if job.finished else []
+               for d in deleted_by(user, job)] if job.finished and job.mode == "replace" else []
     return {
         "id": job.pk, "url": absolute(reverse("api:upload-detail", args=[job.pk])),
         "errors_url": absolute(reverse("api:upload-errors", args=[job.pk])),

@@ -19,7 +19,9 @@ EXAMPLES = 25  # per operation: bounded, so the suite stays quick
 def api_schema(db, users, api_for, tmp_path, settings, open_2025):
     """The schema served at /api/v1/schema/, called in-process (WSGI) with an LEA user's token, with
     one processed upload and its students on file so that ids can also hit real rows."""
+    from django.core import signals
     from django.core.wsgi import get_wsgi_application
+    from django.db import close_old_connections
 
     from uploads.models import Upload
     from uploads.tasks import run_upload
@@ -31,9 +33,15 @@ def api_schema(db, users, api_for, tmp_path, settings, open_2025):
     path = write(tmp_path / "f.txt", student_record(a), course(a), student_record(b), course(b, semester="Q9"))
     upload = Upload.objects.get(pk=lea.post_file(path, mode="partial").json()["id"])
     run_upload(upload, synchronous=True)
+    # The WSGI handler closes "old" connections around each request, which would close the test's
+    # transaction; Django's own test client disconnects the same receivers.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
     schema.token = lea.raw
-    return schema
+    yield schema
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 OPERATIONS = [("GET", "/api/v1/uploads/"), ("POST", "/api/v1/uploads/"), ("GET", "/api/v1/uploads/{id}/"),
