@@ -109,6 +109,17 @@ def client(base, token, upload_id, pages, requests_each, seed, out):
         out.append((kind, time.perf_counter() - t, r.status_code))
 
 
+def cpu_seconds(pid):
+    """CPU seconds (user + system) of a process and its children now alive (gunicorn's workers)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [pid] + [int(c) for c in open(f"/proc/{pid}/task/{pid}/children").read().split()]
+    for p in pids:
+        fields = open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def pct(values, p):
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
@@ -146,7 +157,10 @@ def main():
         base, pages = f"http://127.0.0.1:{port}", max(1, -(-errors // 100))
         warm = []
         client(base, token, upload_id, pages, 4, 0, warm)  # each worker loads its code once
+        serial = []
+        client(base, token, upload_id, pages, 40, 99, serial)  # one client alone: the service time
         results, threads = [], []
+        cpu = cpu_seconds(server.pid)
         t = time.perf_counter()
         for i in range(args.clients):
             threads.append(threading.Thread(target=client, args=(base, token, upload_id, pages, args.requests, i,
@@ -155,6 +169,7 @@ def main():
         for th in threads:
             th.join()
         wall = time.perf_counter() - t
+        cpu = cpu_seconds(server.pid) - cpu
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=30)
@@ -173,9 +188,14 @@ def main():
         times = [r[1] * 1000 for r in results if kind == "all" or r[0] == kind]
         print(f"| {kind} | {len(times):,} | {statistics.median(times):.0f} | {pct(times, 95):.0f} | "
               f"{pct(times, 99):.0f} | {max(times):.0f} |")
+    alone = [r[1] * 1000 for r in serial]
+    print(f"| one client alone | {len(alone)} | {statistics.median(alone):.0f} | {pct(alone, 95):.0f} | "
+          f"{pct(alone, 99):.0f} | {max(alone):.0f} |")
     p95 = pct([r[1] * 1000 for r in results], 95)
     print(f"\n{len(results):,} calls in {wall:.1f} s: {len(results) / wall:.0f} requests/s; {len(bad)} not 200. "
           f"p95 {p95:.0f} ms (target under 200 ms: {'met' if p95 < 200 else 'NOT met'}).")
+    print(f"gunicorn used {cpu * 1000 / len(results):.1f} ms of CPU a call (PostgreSQL's and Redis' share not "
+          f"counted): two idle cores would serve about {2 / (cpu / len(results)):.0f} calls/s before the database.")
     print(f"Load average (1 min) {load_before:.1f} before the set-up, {os.getloadavg()[0]:.1f} after the clients, on "
           f"{os.cpu_count()} cores (the clients, gunicorn and PostgreSQL share them).")
 
