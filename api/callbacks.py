@@ -2,6 +2,7 @@
 the upload's status JSON there, signed: header X-STS-Signature: sha256=<hex HMAC-SHA256 of the
 body with the token's callback secret>. Retried with backoff by a Celery task; the upload never
 waits for it."""
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -15,18 +16,42 @@ from django.utils import timezone
 from .models import Callback, SubmittedWith
 
 TIMEOUT_SECONDS = 10
+LOST_AFTER_SECONDS = 300  # a pending callback untouched this long past its backoff was lost
 
 
-def callback_due(upload):
-    """The Callback row to deliver for a finished upload (created once), else None."""
-    submitted = SubmittedWith.objects.select_related("token").filter(upload=upload).first()
-    if submitted is None or not submitted.token.callback_url:
-        return None
-    try:
-        with transaction.atomic():
-            return Callback.objects.create(upload=upload, token=submitted.token, url=submitted.token.callback_url)
-    except IntegrityError:
-        return None  # already queued (an upload saved twice after it ended)
+def queue_due_callbacks(upload_ids=None) -> int:
+    """Create and send the callbacks of finished uploads that have none yet (`upload_ids`: only
+    those), and send again pending ones whose delivery was lost (a worker died holding it)."""
+    from uploads.models import FINISHED
+
+    from .tasks import deliver_callback
+
+    due = SubmittedWith.objects.filter(upload__status__in=FINISHED).exclude(token__callback_url="").select_related(
+        "token").exclude(upload__in=Callback.objects.values("upload"))
+    if upload_ids is not None:
+        due = due.filter(upload_id__in=upload_ids)
+    sent = 0
+    for submitted in due:
+        try:
+            with transaction.atomic():
+                callback = Callback.objects.create(upload_id=submitted.upload_id, token=submitted.token,
+                                                   url=submitted.token.callback_url)
+        except IntegrityError:
+            continue  # created meanwhile by the other path
+        transaction.on_commit(lambda pk=callback.pk: deliver_callback.delay(pk))
+        sent += 1
+    if upload_ids is None:
+        lost = timezone.now() - dt.timedelta(seconds=LOST_AFTER_SECONDS)
+        for callback in Callback.objects.filter(status="pending", updated_at__lt=lost):
+            if timezone.now() - callback.updated_at > dt.timedelta(seconds=_backoff(callback.attempts)
+                                                                   + LOST_AFTER_SECONDS):
+                transaction.on_commit(lambda pk=callback.pk: deliver_callback.delay(pk))
+                sent += 1
+    return sent
+
+
+def _backoff(attempts):
+    return settings.STS_API_CALLBACK_BACKOFF * 2 ** max(0, attempts - 1)
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -70,4 +95,4 @@ def record(callback, problem, *, final):
         callback.last_error = problem
         if final:
             callback.status = "failed"
-    callback.save(update_fields=["attempts", "status", "delivered_at", "last_error"])
+    callback.save(update_fields=["attempts", "status", "delivered_at", "last_error", "updated_at"])

@@ -8,15 +8,16 @@ _upload = {
     "bssy": 2025, "sponsor": "017", "submitted_by": "E017UPL", "submitted_at": "2026-03-02T08:15:00-06:00",
     "finished_at": None, "status": "queued", "progress": None, "accepted": None, "students": None,
     "counts": {rt: {"with_error": 0, "rejected": 0, "loaded": 0} for rt in ("020", "030", "050")},
-    "error_counts": {}, "file_errors": [], "deleted_students": [], "notices": [], "message": "",
+    "error_counts": {}, "file_errors": [], "deleted_students": [], "notices": [], "message": "", "standing": "Queued",
 }
 UPLOAD_SUBMIT = OpenApiExample("Submit", request_only=True, media_type="multipart/form-data",
                                value={"file": "(017BATCH.txt, fixed-width records)", "bssy": 2025, "mode": "partial"})
 UPLOAD_QUEUED = OpenApiExample("Queued", response_only=True, status_codes=["202", "200"], value=_upload)
 UPLOAD_PROCESSING = OpenApiExample("Processing", response_only=True, value={
-    **_upload, "status": "processing", "progress": {"records_done": 12000, "records_total": 25000}})
+    **_upload, "status": "processing", "standing": "Running",
+    "progress": {"records_done": 12000, "records_total": 25000}})
 UPLOAD_COMPLETE = OpenApiExample("Complete", response_only=True, value={
-    **_upload, "status": "complete", "finished_at": "2026-03-02T08:16:40-06:00", "accepted": True,
+    **_upload, "status": "complete", "standing": "", "finished_at": "2026-03-02T08:16:40-06:00", "accepted": True,
     "students": {"total": 25000, "loaded": 24870, "rejected": 130},
     "counts": {"020": {"with_error": 130, "rejected": 130, "loaded": 24870},
                "030": {"with_error": 141, "rejected": 1190, "loaded": 286400},

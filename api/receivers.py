@@ -1,20 +1,14 @@
-"""An upload submitted through the API with a token that names a callback URL: when it ends,
-queue the signed status POST (never inside the upload's own work)."""
-from django.db import transaction
-from django.db.models.signals import post_save
-from django.dispatch import receiver
-
-from uploads.models import Upload
+"""The callback of an upload submitted with a token that names a callback URL is queued when the
+upload's task returns (Celery's task_postrun), and by beat for every other ending (a job failed
+by the reaper) or a lost delivery (`api.tasks.send_due_callbacks`). Jobs end by a row update
+(sts/jobs.py), not a save, so no model signal would see it."""
+from celery.signals import task_postrun
 
 
-@receiver(post_save, sender=Upload, dispatch_uid="api-upload-callback")
-def upload_saved(sender, instance, **kwargs):
-    if not instance.finished:
+@task_postrun.connect(dispatch_uid="api-upload-callback")
+def upload_task_returned(sender=None, args=None, **kwargs):
+    if getattr(sender, "name", "") != "uploads.tasks.process_upload" or not args:
         return
-    from .callbacks import callback_due
+    from .callbacks import queue_due_callbacks
 
-    callback = callback_due(instance)
-    if callback is not None:
-        from .tasks import deliver_callback
-
-        transaction.on_commit(lambda: deliver_callback.delay(callback.pk))
+    queue_due_callbacks(upload_ids=[args[0]])

@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.db.models import Count
 from django.urls import reverse
 
+from sts import jobs
 from transcripts.edits import CATALOG
 from uploads.deletions import deleted_by
 from uploads.layouts import FIELD_LABELS, position_of
@@ -42,7 +43,8 @@ def upload_json(user, job, absolute) -> dict:
                         "loaded": counts.get(f"loaded_{rt}", 0)} for rt in RECORD_TYPES},
         "error_counts": error_counts, "file_errors": result.get("file_errors", []), "deleted_students": removed,
         "notices": [n for n in (result.get("notices", []) + [result.get("notice", "")]) if n],
-        "message": result.get("message", "") if job.status == "failed" else "",
+        "message": (result.get("message") or job.message) if job.status == "failed" else job.message,
+        "standing": jobs.describe(job),
     }
 
 

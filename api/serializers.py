@@ -72,7 +72,10 @@ class UploadStatus(serializers.Serializer):
     file_errors = FileError(many=True)
     deleted_students = DeletedStudent(many=True, help_text="Students a replace-mode upload deleted")
     notices = serializers.ListField(child=serializers.CharField())
-    message = serializers.CharField(allow_blank=True, help_text="Why a failed upload failed")
+    message = serializers.CharField(allow_blank=True, help_text="Why a failed upload failed, or why it is being "
+                                                                "retried")
+    standing = serializers.CharField(allow_blank=True, help_text="While it runs: Queued, Running, "
+                                                                 "Retrying (attempt 2 of 3)...")
 
 
 class ErrorQuery(serializers.Serializer):

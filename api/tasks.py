@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from .callbacks import attempt, record
+from .callbacks import attempt, queue_due_callbacks, record
 from .models import Callback
 
 
@@ -23,3 +23,10 @@ def deliver_callback(self, callback_id):
         raise self.retry(countdown=settings.STS_API_CALLBACK_BACKOFF * 2 ** (callback.attempts - 1),
                          exc=CallbackNotDelivered(problem))
     return callback.status
+
+
+@shared_task
+def send_due_callbacks():
+    """Beat: callbacks of uploads that ended without their task returning (failed by the reaper),
+    and deliveries lost with a worker."""
+    return queue_due_callbacks()

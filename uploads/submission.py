@@ -24,13 +24,13 @@ def refusal_before_storing(user, incoming):
 def store_and_queue(user, incoming, *, mode, bssy, after_store=None):
     """Store the file as an Upload and queue it for a worker once the transaction commits.
     `after_store(upload)` runs in the same transaction (the API records its Idempotency-Key there)."""
-    from .tasks import process_upload
+    from .tasks import queue_upload
 
     with transaction.atomic():
         job = store_upload(user, base_name(incoming.name), incoming.chunks(), mode=mode, bssy=bssy)
         if after_store:
             after_store(job)
-        transaction.on_commit(lambda: process_upload.delay(job.pk))
+        queue_upload(job)
     return job
 
 
