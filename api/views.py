@@ -115,10 +115,10 @@ class UploadList(ApiView):
             raise ValidationError({"Idempotency-Key": "The Idempotency-Key header is longer than 200 characters."})
         if key and (earlier := self._earlier(request.user, key)):
             return Response(upload_json(request.user, earlier, self.absolute), status=status.HTTP_200_OK)
+        data = S.UploadSubmit(data=request.data)  # reading the body runs the size-limit handler
         too_large = too_large_message(request._request)
         if too_large:
             return _too_large(request, too_large)
-        data = S.UploadSubmit(data=request.data)
         data.is_valid(raise_exception=True)
         data = data.validated_data
         allowed = bssy_choices(current_bssy())
