@@ -174,7 +174,7 @@ class UploadErrors(ApiView):
         job = _visible_upload(request, pk)
         q = _query(S.ErrorQuery, request)
         rows = filter_errors(visible_errors(request.user, job), q.get("code", ""), q.get("record_type", ""),
-                             q.get("state_id", "")).order_by("line", "id")
+                             q.get("state_id", "")).order_by("line", "id").defer("record")  # the input line: not sent
         return self.page(rows, error_json)
 
 
