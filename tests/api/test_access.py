@@ -256,3 +256,14 @@ def test_reference_updated_since_follows_a_reference_load(users, api_for, tmp_pa
     since = (timezone.now() - dt.timedelta(days=1)).isoformat()
     changed = api_for(users["lea"]).get("reference/ibc-codes/", {"updated_since": since}).json()["results"]
     assert [(c["code"], c["name"]) for c in changed] == [(first[0], "Renamed certificate")]
+
+
+def test_unknown_addresses_and_nul_bytes_answer_problem_details(users, api_for):
+    lea = api_for(users["lea"])
+    r = lea.get("nothing-here/")
+    assert r.status_code == 404 and r["Content-Type"] == "application/problem+json"
+    r = lea.get("students/", {"site": "017\x00001"})
+    assert r.status_code == 400 and r["Content-Type"] == "application/problem+json" and "site" in r.json()["detail"]
+    r = lea.client.post("/api/v1/uploads/", '{"mode": "partial"}', content_type="application/json",
+                        HTTP_AUTHORIZATION=f"Bearer {lea.raw}")
+    assert r.status_code == 415 and r.json()["status"] == 415
