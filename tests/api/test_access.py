@@ -267,3 +267,21 @@ def test_unknown_addresses_and_nul_bytes_answer_problem_details(users, api_for):
     r = lea.client.post("/api/v1/uploads/", '{"mode": "partial"}', content_type="application/json",
                         HTTP_AUTHORIZATION=f"Bearer {lea.raw}")
     assert r.status_code == 415 and r.json()["status"] == 415
+
+
+def test_a_zip_is_opened_and_a_closed_period_refuses_the_file_as_on_the_upload_page(batch, users, api_for, tmp_path):
+    import zipfile
+
+    from core_tables.models import CollectionPeriod
+
+    path, a, _b, _c = batch
+    lea = api_for(users["lea"])
+    archive = tmp_path / "lea.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(path, "lea.txt")
+    body = lea.get(f"uploads/{_submit(lea, archive, mode='partial', name='lea.zip').pk}/").json()
+    assert body["status"] == "complete" and body["students"]["loaded"] == 2
+    CollectionPeriod.objects.filter(bssy=2025).update(closed_for_maintenance=True, maintenance_message="closed today")
+    body = lea.get(f"uploads/{_submit(lea, path, mode='partial').pk}/").json()
+    assert body["status"] == "not_accepted" and body["accepted"] is False
+    assert any("closed today" in e["message"] for e in body["file_errors"])
