@@ -18,6 +18,7 @@ BENCHES = [
     ("Official transcripts: 500 graduates issued on 2 worker processes", ["bench/bench_certify.py"]),
     ("Statewide: 200,000 students, 6,000,000 transcript records (snapshot, extracts, pages, recompute)",
      ["bench/bench_statewide.py"]),
+    ("REST API: 20 clients polling and paging the errors of a 25,000-student upload", ["bench/bench_api.py"]),
 ]
 
 

@@ -2,6 +2,7 @@
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from .csvspec import SPECS, ReferenceLoadError, RACE, read_rows
 from .models import (Category, CourseCode, Curriculum, IbcCode, SecureId, SecureIdChange, SetCourse,
@@ -33,6 +34,11 @@ def _upsert(model, key_fields, rows, *, on_change=None):
     model.objects.bulk_create(new, batch_size=2000)
     if changed:
         update_fields = sorted({f for _l, _k, fields in rows for f in fields})
+        if any(f.name == "updated_at" for f in model._meta.concrete_fields):  # bulk_update skips auto_now
+            now = timezone.now()
+            for obj in changed:
+                obj.updated_at = now
+            update_fields.append("updated_at")
         model.objects.bulk_update(changed, update_fields, batch_size=2000)
     return len(new), len(changed)
 

@@ -28,6 +28,7 @@ class Site(models.Model):
     sponsor = models.ForeignKey(Sponsor, on_delete=models.PROTECT, related_name="sites")
     name = models.CharField(max_length=100)
     kind = models.CharField(max_length=13, choices=KINDS, default="school")
+    updated_at = models.DateTimeField(auto_now=True)  # the API's updated_since
 
     class Meta:
         ordering = ["code"]
@@ -46,6 +47,7 @@ class CourseCode(models.Model):
     ap_type_allowed = models.CharField(max_length=8, choices=AP_CHOICES, blank=True, default="")
     five_point_eligible = models.BooleanField(default=False)
     experience_only = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)  # the API's updated_since
 
     class Meta:
         ordering = ["code"]
@@ -64,6 +66,7 @@ class Curriculum(models.Model):
     min_gpa = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
     first_grad_bssy = models.PositiveSmallIntegerField()
     last_grad_bssy = models.PositiveSmallIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)  # the API's updated_since
 
     class Meta:
         ordering = ["kind", "code"]
@@ -107,6 +110,7 @@ class SetCourse(models.Model):
 class IbcCode(models.Model):
     code = models.CharField(max_length=3, unique=True)
     name = models.CharField(max_length=150)
+    updated_at = models.DateTimeField(auto_now=True)  # the API's updated_since
 
     class Meta:
         ordering = ["code"]

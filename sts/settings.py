@@ -42,8 +42,11 @@ INSTALLED_APPS = [
     "uploads",
     "certification",
     "harvests",
-
     "yearend",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -59,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sts.accounts.middleware.PasswordChangeRequiredMiddleware",
     "sts.accounts.middleware.SelectedBssyMiddleware",
+    "api.middleware.ApiCallLogMiddleware",
 ]
 
 ROOT_URLCONF = "sts.urls"
@@ -178,6 +182,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-export-files": {"task": "sts.tasks.sweep_export_files", "schedule": 600.0},
     "sweep-transcript-files": {"task": "certification.tasks.sweep_transcript_files", "schedule": 600.0},
     "take-due-snapshots": {"task": "harvests.tasks.take_due_snapshots", "schedule": 60.0},
+    "api-callbacks": {"task": "api.tasks.send_due_callbacks", "schedule": 60.0},
 }
 # The weekly LOSFA snapshot (guide, Appendix J: "OSFA will request files every Tuesday"): its
 # weekday (0 Monday .. 6 Sunday) and the hour (Louisiana time) from which beat takes it.
@@ -243,6 +248,36 @@ STS_VERIFY_RATE = env.int("STS_VERIFY_RATE", default=30)  # verification look-up
 STS_VERIFY_WINDOW = env.int("STS_VERIFY_WINDOW", default=60)  # seconds of one fixed rate window
 
 # Tests that need PostgreSQL/Redis/a worker skip without them, unless this is set (CI).
+# The REST API for SIS vendors (/api/v1/, docs/api.md).
+STS_API_RATE = env.str("STS_API_RATE", default="600/min")  # requests per token
+STS_API_TOKEN_DAYS = env.int("STS_API_TOKEN_DAYS", default=90)  # a new token's default lifetime
+STS_API_CALLBACK_ALLOW_HTTP = env.bool("STS_API_CALLBACK_ALLOW_HTTP", default=False)  # tests' local server only
+STS_API_CALLBACK_TRIES = env.int("STS_API_CALLBACK_TRIES", default=6)
+STS_API_CALLBACK_BACKOFF = env.int("STS_API_CALLBACK_BACKOFF", default=30)  # seconds, doubled each try
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": STS_API_RATE},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "STS API",
+    "DESCRIPTION": "The Student Transcript System's REST API for SIS vendors: submit batch files, follow them, "
+                   "read their errors, students and core progress. A walk-through is in docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR", "SWAGGER_UI_FAVICON_HREF": "SIDECAR", "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+
 STS_REQUIRE_SERVICES = env.bool("STS_REQUIRE_SERVICES", default=False)
 
 LOGGING = {

@@ -28,8 +28,10 @@ urlpatterns = [
 
     path("yearend/", include("yearend.urls")),
     path("verify/", include((public_urlpatterns, "verify"))),
+    path("api/", include("api.urls")),
     path("admin/", admin_site.urls),
 ]
 
 handler400 = "sts.views.bad_request"
 handler403 = "sts.views.permission_denied"
+handler404 = "sts.views.page_not_found"

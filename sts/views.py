@@ -129,6 +129,9 @@ def bad_request(request, exception):
     from django.core.exceptions import BadRequest
 
     message = str(exception) if type(exception) is BadRequest else ""
+    if request.path.startswith("/api/"):
+        from api.problems import problem_response
+        return problem_response(request, 400, message or "The request is malformed.")
     return render(request, "400.html", {"exception": message}, status=400)
 
 
@@ -143,3 +146,13 @@ def permission_denied(request, exception):
     locked = note_denial(request, exception)
     return render(request, "403.html", {"exception": str(exception), "locked": locked, "username": username,
                                         "max_denials": settings.STS_MAX_DENIALS}, status=403)
+
+
+def page_not_found(request, exception):
+    """The API answers an unknown address as problem details; pages as the 404 page."""
+    from django.views.defaults import page_not_found as default
+
+    if request.path.startswith("/api/"):
+        from api.problems import problem_response
+        return problem_response(request, 404, "No such API address: see /api/v1/docs/.")
+    return default(request, exception)

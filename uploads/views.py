@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,21 +18,20 @@ from sts.lists import DESC, Column, Listing
 from transcripts.deleted import RestoreRefused
 
 from .deletions import deleted_by, may_undo, undo_deletions, undo_refusal
-from .files import base_name, declared_sponsor
 from .forms import UploadForm
 from .handlers import too_large_message
 from .models import Upload
 from .layouts import FIELD_LABELS
 from .queries import filter_errors, may_download_original, row_sites, uploads_visible_to, visible_errors
 from .recordview import record_blocks
-from .storage import store_upload
-from .tasks import queue_upload, read_progress, reap_now_and_then
+from .submission import bssy_choices, refusal_before_storing, store_and_queue
+from .tasks import read_progress, reap_now_and_then
 
 
 @login_required
 def upload(request):
     permissions.require(request.user, Action.UPLOAD)
-    choices = [(y, fmt_bssy(y)) for y in range(request.current_bssy, request.current_bssy - 6, -1)]
+    choices = [(y, fmt_bssy(y)) for y in bssy_choices(request.current_bssy)]
     form = UploadForm(request.POST or None, request.FILES or None, bssy_choices=choices,
                       initial={"bssy": request.bssy})
     if request.method == "POST":
@@ -42,11 +40,12 @@ def upload(request):
             form.add_error("file", too_large)
         elif form.is_valid():
             incoming = form.cleaned_data["file"]
-            problem = _refusal_before_storing(request.user, incoming)
+            problem = refusal_before_storing(request.user, incoming)
             if problem:
                 form.add_error("file", problem)
             else:
-                job = _store_and_queue(request.user, base_name(incoming.name), incoming, form.cleaned_data)
+                job = store_and_queue(request.user, incoming, mode=form.cleaned_data["mode"],
+                                      bssy=form.cleaned_data["bssy"])
                 return redirect("uploads:detail", pk=job.pk)
     bssy = form["bssy"].value() or request.bssy
     return render(request, "uploads/upload.html", {
@@ -59,18 +58,6 @@ def _int(value, default=None):
         return int(value)
     except (TypeError, ValueError):
         return default
-
-
-def _refusal_before_storing(user, incoming):
-    """Why the file is refused before it is stored ('' if it is not): a sponsor code the user may not
-    submit for (such a file never enters another sponsor's history)."""
-    name = base_name(incoming.name)
-    sponsor = declared_sponsor(incoming, name)
-    if sponsor and not permissions.can(user, Action.UPLOAD, sponsor=sponsor):
-        own = f" ({user.sponsor.code})" if user.sponsor_id else ""
-        return (f"{name} is a file of another sponsor: its Sponsor Code (columns 11-13 of the first record) is not "
-                f"yours{own}, and you may submit only for your own sponsor. The file was not stored.")
-    return ""
 
 
 def replace_scope(user, bssy):
@@ -94,13 +81,6 @@ def replace_scope_fragment(request):
     permissions.require(request.user, Action.UPLOAD)
     return render(request, "uploads/_replace_scope.html",
                   replace_scope(request.user, _int(request.GET.get("bssy"), request.bssy)))
-
-
-def _store_and_queue(user, name, incoming, data):
-    with transaction.atomic():
-        job = store_upload(user, name, incoming.chunks(), mode=data["mode"], bssy=data["bssy"])
-        queue_upload(job)
-    return job
 
 
 def code_label(code):

@@ -26,6 +26,8 @@ class SelectedBssyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path.startswith("/api/v1/"):  # the API has no session BSSY: each call names its own
+            return self.get_response(request)
         request.current_bssy = current_bssy()
         chosen = request.session.get("bssy") if hasattr(request, "session") else None
         request.bssy = chosen or request.current_bssy

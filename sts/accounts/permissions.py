@@ -17,7 +17,7 @@ from .groups import GROUPS, Action
 __all__ = ["Action", "can", "require", "require_write", "sites_for", "sponsors_for", "site_or_404",
            "is_state_staff", "is_school_level", "PeriodClosed", "consent_only", "can_see_student", "require_student",
            "scope_students", "refusal", "SITE_REFUSED", "CONSENT_REFUSED", "require_or_404", "EXTRACT_ACTIONS",
-           "can_extract", "require_extract"]
+           "can_extract", "require_extract", "may_manage_user", "may_view_api_calls"]
 
 # Refusals name no other site (a school-level user must not learn what exists elsewhere).
 SITE_REFUSED = "This student is at a site you do not have access to."
@@ -219,3 +219,18 @@ def can_extract(user, extract: str) -> bool:
 def require_extract(user, extract: str):
     if not can_extract(user, extract):
         raise Http404("No such extract.")
+
+
+# --- users and the API ----------------------------------------------------------------------------
+
+def may_manage_user(coordinator, user) -> bool:
+    """A security coordinator's reach over another user (and the user's API tokens): LDOE everyone,
+    an LEA's coordinator the users of its own sponsor."""
+    if not can(coordinator, Action.MANAGE_SITE_SECURITY):
+        return False
+    return is_state_staff(coordinator) or (user.sponsor_id is not None and user.sponsor_id == coordinator.sponsor_id)
+
+
+def may_view_api_calls(user) -> bool:
+    """The API call log (every user's calls) is for state staff."""
+    return is_state_staff(user)
