@@ -17,6 +17,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from sts import clock
+
 from transcripts.graduates import graduates, last_graduate_change
 from transcripts.models import GraduateDataChange, Student
 from transcripts.progress_store import recompute
@@ -112,7 +114,7 @@ def certify_site(site, bssy: int, *, by: str, queue: bool = True) -> CertifyOutc
     with transaction.atomic():
         students = list(site_graduates(site, bssy))
         found = readiness(site, bssy, students)
-        now = timezone.now()
+        now = clock.now()
         certification = Certification.objects.create(
             site=site, bssy=bssy, action=Certification.CERTIFY, at=now, by=by, graduates=len(students),
             queued=len(found.ready),
@@ -143,7 +145,7 @@ def uncertify_site(site, bssy: int, *, by: str) -> tuple[Certification, int]:
     queued are rejected. Returns (row, transcripts withdrawn)."""
     certifiable(site)
     with transaction.atomic():
-        now = timezone.now()
+        now = clock.now()
         row = Certification.objects.create(site=site, bssy=bssy, action=Certification.UNCERTIFY, at=now, by=by)
         reason = UNCERTIFIED_REASON.format(at=timezone.localtime(now), by=by)
         withdrawn = OfficialTranscript.objects.filter(site=site, bssy=bssy, superseded_at__isnull=True).update(
@@ -178,7 +180,7 @@ def _reject_after_error(entry_id, reason):
         entry = OtsEntry.objects.select_for_update().filter(pk=entry_id, status=OtsEntry.QUEUED).first()
         if entry is None:
             return None
-        entry.status, entry.reason, entry.processed_at = OtsEntry.REJECTED, reason[:500], timezone.now()
+        entry.status, entry.reason, entry.processed_at = OtsEntry.REJECTED, reason[:500], clock.now()
         entry.attempts += 1
         entry.save(update_fields=["status", "reason", "processed_at", "attempts"])
         return OtsEntry.REJECTED
@@ -205,7 +207,7 @@ def issue_entry(entry_id: int, gatherer: Gatherer | None = None) -> str | None:
         cert = entry.certification
 
         def reject(reason):
-            entry.status, entry.reason, entry.processed_at = OtsEntry.REJECTED, reason[:500], timezone.now()
+            entry.status, entry.reason, entry.processed_at = OtsEntry.REJECTED, reason[:500], clock.now()
             entry.save(update_fields=["status", "reason", "processed_at", "attempts"])
             return OtsEntry.REJECTED
 
@@ -248,13 +250,13 @@ def issue_entry(entry_id: int, gatherer: Gatherer | None = None) -> str | None:
                 OfficialTranscript.objects.filter(pk=current.pk).update(superseded_at=transcript.issued_at,
                                                                         superseded_by=transcript)
             entry.reason = ""
-        entry.status, entry.transcript, entry.processed_at = OtsEntry.SENT, transcript, timezone.now()
+        entry.status, entry.transcript, entry.processed_at = OtsEntry.SENT, transcript, clock.now()
         entry.save(update_fields=["status", "reason", "transcript", "processed_at", "attempts"])
         return OtsEntry.SENT
 
 
 def _issue(student, data, content_hash, version, cert) -> OfficialTranscript:
-    now = timezone.now()
+    now = clock.now()
     code = pdf.new_code()
     official = pdf.issued(data, version=version, certified_at=cert.at, certified_by=cert.by, code=code, issued_at=now)
     body, pages = pdf.render(official)

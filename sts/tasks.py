@@ -15,6 +15,8 @@ from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from sts import clock
+
 log = logging.getLogger(__name__)
 PROGRESS_SECONDS = 6 * 3600
 
@@ -147,7 +149,7 @@ def purge_expired(now=None) -> int:
     from .exports import export_dir
     from .models import ExportJob
 
-    now = now or timezone.now()
+    now = now or clock.now()
     stale = now - dt.timedelta(hours=settings.STS_EXPORT_KEEP_HOURS)
     expired = ExportJob.objects.filter(expires_at__lt=now) | ExportJob.objects.filter(
         expires_at__isnull=True, created_at__lt=stale)

@@ -11,6 +11,8 @@ import json
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
+from sts.clock import DatedCommand
+
 from core_tables.models import Site
 from sts.accounts import permissions
 from sts.accounts.models import User
@@ -20,7 +22,7 @@ from ...models import OtsEntry
 from ...services import NotCertifiable, certify_and_issue, state_of, uncertify_site
 
 
-class Command(BaseCommand):
+class Command(DatedCommand, BaseCommand):
     help = "Certify or un-certify a site's graduates for a BSSY and issue their official transcripts."
 
     def add_arguments(self, parser):

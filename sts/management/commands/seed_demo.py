@@ -3,6 +3,8 @@ import io
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+from sts.clock import DatedCommand
 from django.db import transaction
 
 from core_tables.models import Announcement, CollectionPeriod
@@ -12,7 +14,7 @@ from sts.demo import DEMO_BATCHES, DEMO_BSSY, DEMO_PASSWORD, DEMO_USERS, demo_pe
 from transcripts.models import Student
 
 
-class Command(BaseCommand):
+class Command(DatedCommand, BaseCommand):
     help = "Create the demo users, collection period, announcements and students (idempotent)."
 
     def handle(self, *args, **options):

@@ -5,12 +5,14 @@ change, or a deployment that changes how GPAs are computed): synchronously, or b
 """
 from django.core.management.base import BaseCommand
 
+from sts.clock import DatedCommand
+
 from transcripts.models import Student
 from transcripts.progress_store import recompute
 from transcripts.tasks import queue_recompute
 
 
-class Command(BaseCommand):
+class Command(DatedCommand, BaseCommand):
     help = "Recompute the stored progress results (GPAs, categories, awards) of the students selected."
 
     def add_arguments(self, parser):
