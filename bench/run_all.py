@@ -16,6 +16,7 @@ BENCHES = [
     ("Batch upload into PostgreSQL: 500,000 records, versus COPY", ["bench/bench_upload.py"]),
     ("Print & Export: a 3,000-student site and a 1,000,000-record extract", ["bench/bench_exports.py"]),
     ("Official transcripts: 500 graduates issued on 2 worker processes", ["bench/bench_certify.py"]),
+    ("Daily pages under load: 8 clients on gunicorn, PostgreSQL and Redis", ["bench/bench_pages.py"]),
 ]
 
 
