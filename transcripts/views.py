@@ -44,10 +44,11 @@ def student_list(request, site_code):
     q = request.GET.get("q", "").strip()
     grade = request.GET.get("grade", "")
     listing = Listing(request, STUDENT_COLUMNS, default="name", noun="students")
-    students = ordered_students(with_passed_ibcs(filter_student_list(visible, q, grade)).select_related("progress"),
-                                listing.signed)
+    # The stored progress without its full result (JSON decoded for every row, never shown here).
+    students = ordered_students(with_passed_ibcs(filter_student_list(visible, q, grade))
+                                .select_related("progress").defer("progress__result"), listing.signed)
     listing.paginate(students)
-    present = set(visible.values_list("grade", flat=True).distinct())
+    present = set(visible.order_by().values_list("grade", flat=True).distinct())
     grades = [c.code for c in GRADE_PLACEMENT if c.code in LIST_GRADES or c.code in present]
     return render(request, "transcripts/student_list.html", {
         "site": site, "listing": listing, "page": listing.page, "q": q, "sort": listing.signed, "grade": grade,
