@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from core_tables.codelists import GRADE_PLACEMENT
@@ -7,7 +8,7 @@ from sts.accounts.permissions import Action
 from sts.lists import DESC, Column, Listing
 
 from . import extensions
-from .models import Student
+from .models import Student, StudentProgress
 from .print_export import print_export_menu
 from .queries import SORTS, filter_student_list, ordered_students, with_passed_ibcs
 from .queries import site_list as site_list_query
@@ -44,9 +45,10 @@ def student_list(request, site_code):
     q = request.GET.get("q", "").strip()
     grade = request.GET.get("grade", "")
     listing = Listing(request, STUDENT_COLUMNS, default="name", noun="students")
-    # The stored progress without its full result (JSON decoded for every row, never shown here).
-    students = ordered_students(with_passed_ibcs(filter_student_list(visible, q, grade))
-                                .select_related("progress").defer("progress__result"), listing.signed)
+    # The stored progress of the page's rows only (a join would read the whole site's before the
+    # page is cut), without its full result (JSON, never shown here).
+    students = ordered_students(with_passed_ibcs(filter_student_list(visible, q, grade)), listing.signed) \
+        .prefetch_related(Prefetch("progress", queryset=StudentProgress.objects.defer("result")))
     listing.paginate(students)
     present = set(visible.order_by().values_list("grade", flat=True).distinct())
     grades = [c.code for c in GRADE_PLACEMENT if c.code in LIST_GRADES or c.code in present]
