@@ -117,3 +117,27 @@ def test_the_navbar_fits_1366_pixels_for_every_role(reference, live_server, page
     expect(page.locator("#bssy-select option:checked")).to_have_text("BSSY 2025-26")
     SCREENS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENS / f"navbar-{group}.png"), clip={"x": 0, "y": 0, "width": 1366, "height": 120})
+
+
+def test_the_menus_work_from_the_keyboard_with_a_visible_focus(reference, live_server, page, make_user):
+    sign_in(page, live_server, make_user("E017ALL", "lea-all", "017"))
+    page.goto("/")
+    focused = "() => document.activeElement"
+    outline = "() => getComputedStyle(document.activeElement).outlineStyle"
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.textContent") == "Skip to the page"
+    assert page.evaluate(outline) != "none"
+    assert page.locator(".sts-skip").is_visible()  # shown while it has the focus
+    page.keyboard.press("Tab")  # the brand
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "nav-home"
+    assert page.evaluate(outline) != "none"
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.textContent.trim()") == "Student Data"
+    page.keyboard.press("Enter")
+    expect(page.locator("nav .dropdown-item", has_text="Site List")).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("() => document.activeElement.textContent.trim()") == "Site List"
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/students/sites/$"))
+    assert page.evaluate(focused) is not None
