@@ -19,6 +19,7 @@ BENCHES = [
     ("Statewide: 200,000 students, 6,000,000 transcript records (snapshot, extracts, pages, recompute)",
      ["bench/bench_statewide.py"]),
     ("REST API: 20 clients polling and paging the errors of a 25,000-student upload", ["bench/bench_api.py"]),
+    ("Daily pages under load: 8 clients on gunicorn, PostgreSQL and Redis", ["bench/bench_pages.py"]),
 ]
 
 

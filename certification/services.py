@@ -18,6 +18,8 @@ from django.db import transaction
 from django.db.models import Max, Subquery
 from django.utils import timezone
 
+from sts import clock
+
 from transcripts.graduates import graduates, last_graduate_change
 from transcripts.models import GraduateDataChange, Student
 from transcripts.progress_store import recompute
@@ -118,7 +120,7 @@ def certify_site(site, bssy: int, *, by: str, queue: bool = True) -> CertifyOutc
     with transaction.atomic():
         students = list(site_graduates(site, bssy))
         found = readiness(site, bssy, students)
-        now = timezone.now()
+        now = clock.now()
         certification = Certification.objects.create(
             site=site, bssy=bssy, action=Certification.CERTIFY, at=now, by=by, graduates=len(students),
             queued=len(found.ready),
@@ -170,7 +172,7 @@ def uncertify_site(site, bssy: int, *, by: str) -> tuple[Certification, int]:
     queued are rejected. Returns (row, transcripts withdrawn)."""
     certifiable(site)
     with transaction.atomic():
-        now = timezone.now()
+        now = clock.now()
         row = Certification.objects.create(site=site, bssy=bssy, action=Certification.UNCERTIFY, at=now, by=by)
         reason = UNCERTIFIED_REASON.format(at=timezone.localtime(now), by=by)
         withdrawn = OfficialTranscript.objects.filter(site=site, bssy=bssy, superseded_at__isnull=True).update(
@@ -244,7 +246,7 @@ def issue_entry(entry_id: int, gatherer: Gatherer | None = None) -> str | None:
         cert = entry.certification
 
         def reject(reason):
-            entry.status, entry.reason, entry.processed_at = OtsEntry.REJECTED, reason[:500], timezone.now()
+            entry.status, entry.reason, entry.processed_at = OtsEntry.REJECTED, reason[:500], clock.now()
             entry.save(update_fields=["status", "reason", "processed_at", "attempts"])
             return OtsEntry.REJECTED
 
@@ -288,13 +290,13 @@ def issue_entry(entry_id: int, gatherer: Gatherer | None = None) -> str | None:
                 OfficialTranscript.objects.filter(pk=current.pk).update(superseded_at=transcript.issued_at,
                                                                         superseded_by=transcript)
             entry.reason = ""
-        entry.status, entry.transcript, entry.processed_at = OtsEntry.SENT, transcript, timezone.now()
+        entry.status, entry.transcript, entry.processed_at = OtsEntry.SENT, transcript, clock.now()
         entry.save(update_fields=["status", "reason", "transcript", "processed_at", "attempts"])
         return OtsEntry.SENT
 
 
 def _issue(student, data, content_hash, version, cert) -> OfficialTranscript:
-    now = timezone.now()
+    now = clock.now()
     code = pdf.new_code()
     official = pdf.issued(data, version=version, certified_at=cert.at if cert else None,
                           certified_by=cert.by if cert else "", code=code, issued_at=now)

@@ -2,7 +2,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.utils import timezone
+from sts import clock
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ def current_bssy(today: dt.date | None = None) -> int:
     flagged = CollectionPeriod.objects.filter(is_current=True).order_by("-bssy").first()
     if flagged:
         return flagged.bssy
-    today = today or timezone.localdate()
+    today = today or clock.today()
     session = session_bssy(today)
     if not period_status(session, today=today).open and period_status(session - 1, today=today).open:
         return session - 1
@@ -52,7 +52,7 @@ def period_status(bssy: int, sponsor_code: str | None = None, today: dt.date | N
     """
     from .models import CollectionPeriod, PriorPeriodRequest
 
-    today = today or timezone.localdate()
+    today = today or clock.today()
     period = CollectionPeriod.objects.filter(bssy=bssy).first()
     if period and period.closed_for_maintenance:
         why = period.maintenance_message or "closed for maintenance"

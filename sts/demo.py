@@ -23,6 +23,20 @@ DEMO_USERS = [
 
 
 # (sponsor, students, share with an error, who uploads): loaded through the batch pipeline.
+# Names and mailboxes of the demo users (the Security screen lists names; "Forgot your password?"
+# mails a link, written under var/mail/ by `make run`).
+DEMO_NAMES = {
+    "E017ALL": ("Claire", "Broussard"), "E017UPL": ("Luc", "Thibodeaux"), "E017UPD": ("Amelie", "Guidry"),
+    "E017INQ": ("Pierre", "Landry"), "E017SC1": ("Josette", "Hebert"), "E017SU2": ("Remy", "Fontenot"),
+    "EW3BALL": ("Nadia", "Arceneaux"), "EN52ALL": ("Paul", "Boudreaux"), "E036ALL": ("Celeste", "Doucet"),
+    "ELDOE01": ("Marie", "Comeaux"), "ELOSCOR": ("Henri", "Mouton"), "ELOSINQ": ("Odile", "Savoie"),
+}
+
+
+def demo_email(user_id: str) -> str:
+    return f"{user_id.lower()}@demo.invalid"
+
+
 DEMO_BATCHES = [
     ("017", 450, 0.05, "E017UPL"),
     ("W3B", 90, 0.05, "EW3BALL"),

@@ -13,6 +13,11 @@ VAR_DIR = Path(environ.Env().str("STS_VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").exists() else None
+# A laptop's local settings, written by `make run` / `make test` (DJANGO_DEBUG=1, mail to var/mail/):
+# `manage.py ...` works as the README says. The environment wins over it; production has no such file
+# and so still refuses to start without DJANGO_SECRET_KEY.
+if (VAR_DIR / "local.env").exists():
+    environ.Env.read_env(VAR_DIR / "local.env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # No fallback key outside debug: a production start without DJANGO_SECRET_KEY refuses to run.
@@ -246,6 +251,23 @@ STS_OTS_CHUNK = env.int("STS_OTS_CHUNK", default=25)  # graduates per OTS worker
 STS_VERIFY_MAX_BYTES = env.int("STS_VERIFY_MAX_BYTES", default=5 * 1024 * 1024)  # uploads to the verification page
 STS_VERIFY_RATE = env.int("STS_VERIFY_RATE", default=30)  # verification look-ups per client IP per window
 STS_VERIFY_WINDOW = env.int("STS_VERIFY_WINDOW", default=60)  # seconds of one fixed rate window
+
+# Mail (self-service password reset): SMTP in production (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
+# EMAIL_HOST_PASSWORD, EMAIL_USE_TLS); a laptop's var/local.env writes each message as a file under
+# STS_EMAIL_FILE_PATH (var/mail/) instead.
+if STS_EMAIL_FILE_PATH := env.str("STS_EMAIL_FILE_PATH", default=""):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(BASE_DIR / STS_EMAIL_FILE_PATH)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="sts-noreply@localhost")
+PASSWORD_RESET_TIMEOUT = env.int("STS_PASSWORD_RESET_SECONDS", default=3600)  # a reset link lasts an hour
 
 # Tests that need PostgreSQL/Redis/a worker skip without them, unless this is set (CI).
 # The REST API for SIS vendors (/api/v1/, docs/api.md).

@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from sts import clock
 from . import jobs
 from .exports import export_dir
 
@@ -163,7 +164,7 @@ def purge_expired(now=None) -> int:
     within it). Returns how many jobs were removed."""
     from .models import ExportJob
 
-    now = now or timezone.now()
+    now = now or clock.now()
     stale = now - dt.timedelta(hours=settings.STS_EXPORT_KEEP_HOURS)
     expired = ExportJob.objects.filter(expires_at__lt=now) | ExportJob.objects.filter(
         expires_at__isnull=True, created_at__lt=stale)

@@ -140,12 +140,16 @@ def permission_denied(request, exception):
     repeated failures, unlocked by the security coordinator)."""
     from django.conf import settings
 
-    from .accounts.services import note_denial
+    from .accounts.services import counts_as_denial, denials_left, note_denial
 
     username = getattr(request.user, "username", "")
+    counted = counts_as_denial(request, exception)
     locked = note_denial(request, exception)
+    left = denials_left(request) if counted and not locked else None
     return render(request, "403.html", {"exception": str(exception), "locked": locked, "username": username,
-                                        "max_denials": settings.STS_MAX_DENIALS}, status=403)
+                                        "max_denials": settings.STS_MAX_DENIALS, "denials_left": left,
+                                        "denials": settings.STS_MAX_DENIALS - left if left is not None else None},
+                  status=403)
 
 
 def page_not_found(request, exception):

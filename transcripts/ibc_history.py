@@ -1,6 +1,7 @@
 """The statewide IBC history: every IBC loaded (batch or online) is recorded once per student,
 credential, result and term; loading it again refreshes where it came from."""
-from django.utils import timezone
+
+from sts import clock
 
 from .models import IbcHistory
 from .recordmap import ibc_values
@@ -10,7 +11,7 @@ UPDATED = ["vendor", "earned_sponsor", "earned_site", "sponsor", "site", "bssy",
 
 def record_ibcs(loaded, *, sponsor: str, bssy: int, source: str) -> None:
     """`loaded`: (State ID, 050 record) pairs just written for `sponsor` and `bssy`."""
-    now = timezone.now()
+    now = clock.now()
     rows = {}
     for state_id, rec in loaded:
         v = ibc_values(rec)

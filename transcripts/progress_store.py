@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from sts import clock
+
 from core_tables.models import CourseCode, Curriculum, SetCourse, Sponsor
 from transcripts import records as R
 from transcripts.progress.engine import compute_progress, graduation_check
@@ -134,11 +136,9 @@ def _gpa(value):
 
 
 def progress_row(student_id, result) -> StudentProgress:
-    from django.utils import timezone
-
     return StudentProgress(
         student_id=student_id, overall_gpa=_gpa(result.overall_gpa), core_gpa=_gpa(result.core_gpa),
         tops_gpa=_gpa(result.tops_gpa),
         total_credits=result.total_credits, path_complete=bool(result.pathway and result.pathway.complete),
         award_eligible=any(a.eligible for a in result.awards), meets_graduation=result.graduation.meets,
-        result=result.to_dict(), computed_at=timezone.now())
+        result=result.to_dict(), computed_at=clock.now())

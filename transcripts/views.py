@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from core_tables.codelists import GRADE_PLACEMENT
@@ -7,7 +8,7 @@ from sts.accounts.permissions import Action
 from sts.lists import DESC, Column, Listing
 
 from . import extensions
-from .models import Student
+from .models import Student, StudentProgress
 from .print_export import print_export_menu
 from .queries import SORTS, filter_student_list, ordered_students, with_passed_ibcs
 from .queries import site_list as site_list_query
@@ -52,9 +53,12 @@ def student_list(request, site_code):
     # Rolled over (year end): the app that rolls students filters on its marker, when installed.
     filtered = filter_student_list(visible, q, grade)
     listed = extensions.call(extensions.ROLLED_FILTER, filtered, rolled, default=filtered)
-    students = ordered_students(with_passed_ibcs(listed).select_related("progress"), listing.signed)
+    # The stored progress of the page's rows only (a join would read the whole site's before the
+    # page is cut), without its full result (JSON, never shown here).
+    students = ordered_students(with_passed_ibcs(listed), listing.signed) \
+        .prefetch_related(Prefetch("progress", queryset=StudentProgress.objects.defer("result")))
     listing.paginate(students)
-    present = set(visible.values_list("grade", flat=True).distinct())
+    present = set(visible.order_by().values_list("grade", flat=True).distinct())
     grades = [c.code for c in GRADE_PLACEMENT if c.code in LIST_GRADES or c.code in present]
     return render(request, "transcripts/student_list.html", {
         "site": site, "listing": listing, "page": listing.page, "q": q, "sort": listing.signed, "grade": grade,

@@ -5,7 +5,6 @@ all three produce the same result. Writing happens in one transaction per upload
 per sponsor and BSSY: two uploads for the same sponsor and BSSY never interleave, a failure (or a
 killed worker) leaves the previous data whole, and the same file run twice gives the same data.
 """
-import datetime as dt
 import shutil
 import tempfile
 import zipfile
@@ -20,6 +19,7 @@ from django.db import transaction
 from core_tables.models import Sponsor
 from core_tables.periods import period_status
 from core_tables.snapshot import build_snapshot
+from sts import clock
 from sts.accounts import permissions
 from sts.accounts.permissions import Action
 from transcripts.edits import CATALOG, GRAD_DATE_REMOVAL_REASONS, REJECT, Finding
@@ -111,7 +111,7 @@ def run_pipeline(path, original_name, *, mode, bssy=None, today=None, user=None,
     and BSSY has completed (else it ends superseded and writes nothing). `on_written(run)` runs in
     the transaction that writes the records (the upload's outcome commits with its data: a worker
     lost between the two never leaves loaded data under an upload still Processing). Returns a Run."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     run = Run()
     if notice := name_notice(original_name):
         run.notices.append(notice)

@@ -31,3 +31,8 @@ class LockoutBackend(ModelBackend):
         unlocked.update(failed_signins=F("failed_signins") + 1,
                         locked=Case(When(failed_signins__gte=limit - 1, then=Value(True)), default=Value(False)))
         return None
+
+    def get_user(self, user_id):
+        # Every page shows the user's sponsor (navbar, scope): read it with the user, one query.
+        user = User._default_manager.select_related("sponsor").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None

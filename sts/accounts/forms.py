@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
+from django.db.models import Q
 
 from .models import User
 
@@ -42,6 +43,70 @@ class NewPasswordForm(PasswordChangeForm):
         if commit:
             user.save()
         return user
+
+
+class ResetPasswordForm(SetPasswordForm):
+    """The new password of a self-service reset: the whole password standard (history included).
+    The link proves the mailbox, so a lock from failed sign-ins (a forgotten password) is lifted;
+    a lock from refused requests stays for the security coordinator."""
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.must_change_password = False
+        if user.locked and user.failed_signins >= settings.STS_MAX_FAILED_SIGNINS:
+            user.locked = False
+        user.failed_signins = 0
+        if commit:
+            user.save()
+        return user
+
+
+STATUSES = [("", "Any status"), ("active", "Active"), ("locked", "Locked"), ("disabled", "Disabled"),
+            ("must_change", "Must change password")]
+
+
+class UserSearchForm(forms.Form):
+    """The Security screen's search and filters (GET)."""
+    q = forms.CharField(label="Search", required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"placeholder": "User ID, name or email", "type": "search"}))
+    group = forms.ChoiceField(label="Security group", required=False)
+    sponsor = forms.ChoiceField(label="Sponsor", required=False)
+    site = forms.ChoiceField(label="Site", required=False)
+    status = forms.ChoiceField(label="Status", required=False, choices=STATUSES)
+
+    def __init__(self, *args, groups, sites, sponsors=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [("", "Any group")] + [(g.code, g.label) for g in groups]
+        self.fields["site"].choices = [("", "Any site")] + [(s.code, f"{s.code} {s.name}") for s in sites]
+        if sponsors is None:  # an LEA's coordinator sees the LEA's users only
+            del self.fields["sponsor"]
+        else:
+            self.fields["sponsor"].choices = [("", "Any sponsor")] + [(s.code, f"{s.code} {s.name}") for s in sponsors]
+
+    def filter(self, users):
+        data = self.cleaned_data
+        if q := data.get("q", "").strip():
+            words = Q()
+            for word in q.split():
+                words &= (Q(username__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)
+                          | Q(email__icontains=word))
+            users = users.filter(words)
+        if data.get("group"):
+            users = users.filter(sts_group=data["group"])
+        if data.get("sponsor"):
+            users = users.filter(sponsor__code=data["sponsor"])
+        if data.get("site"):
+            users = users.filter(site_access__site__code=data["site"])
+        status = data.get("status")
+        if status == "active":
+            users = users.filter(is_active=True, locked=False)
+        elif status == "locked":
+            users = users.filter(locked=True)
+        elif status == "disabled":
+            users = users.filter(is_active=False)
+        elif status == "must_change":
+            users = users.filter(must_change_password=True)
+        return users
 
 
 class NewUserForm(forms.Form):

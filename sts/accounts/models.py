@@ -35,6 +35,9 @@ class SiteAccess(models.Model):
 class PasswordHistory(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
     password = models.CharField(max_length=128)
+    # The hash of the password in lower case: the history rule holds whatever the case
+    # ("Bayou#Ledger25" again as "bAYOU#lEDGER25" is the same password). Empty on older rows.
+    folded = models.CharField(max_length=128, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -2,7 +2,7 @@
 import re
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password
+from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 
 CLASSES = (("upper case letters", r"[A-Z]"), ("lower case letters", r"[a-z]"), ("digits", r"[0-9]"),
@@ -36,8 +36,10 @@ class HistoryValidator:
         if user is None or not user.pk:
             return
         recent = user.password_history.all()[: settings.STS_PASSWORD_HISTORY]
-        if any(check_password(password, old.password) for old in recent):
-            raise ValidationError(f"The password must differ from your last {settings.STS_PASSWORD_HISTORY} passwords.",
+        if any(check_password(password.lower(), old.folded) if old.folded else check_password(password, old.password)
+               for old in recent):
+            raise ValidationError(f"The password must differ from your last {settings.STS_PASSWORD_HISTORY} passwords "
+                                  "(upper and lower case count as the same).",
                                   code="password_reused")
 
     def password_changed(self, password, user=None):
@@ -45,12 +47,12 @@ class HistoryValidator:
             return
         from .models import PasswordHistory
 
-        PasswordHistory.objects.create(user=user, password=user.password)
+        PasswordHistory.objects.create(user=user, password=user.password, folded=make_password(password.lower()))
         stale = user.password_history.all()[settings.STS_PASSWORD_HISTORY:]
         PasswordHistory.objects.filter(pk__in=[h.pk for h in stale]).delete()
 
     def get_help_text(self):
-        return f"Not one of your last {settings.STS_PASSWORD_HISTORY} passwords."
+        return f"Not one of your last {settings.STS_PASSWORD_HISTORY} passwords (in any case)."
 
 
 SEASONS_AND_MONTHS = frozenset(

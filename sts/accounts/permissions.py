@@ -17,7 +17,8 @@ from .groups import GROUPS, Action
 __all__ = ["Action", "can", "require", "require_write", "sites_for", "sponsors_for", "site_or_404",
            "is_state_staff", "is_school_level", "PeriodClosed", "consent_only", "can_see_student", "require_student",
            "scope_students", "refusal", "SITE_REFUSED", "CONSENT_REFUSED", "require_or_404", "EXTRACT_ACTIONS",
-           "can_extract", "require_extract", "may_manage_user", "may_view_api_calls"]
+           "can_extract", "require_extract", "may_manage_user", "may_view_api_calls", "assignable_groups",
+           "managed_users"]
 
 # Refusals name no other site (a school-level user must not learn what exists elsewhere).
 SITE_REFUSED = "This student is at a site you do not have access to."
@@ -234,3 +235,23 @@ def may_manage_user(coordinator, user) -> bool:
 def may_view_api_calls(user) -> bool:
     """The API call log (every user's calls) is for state staff."""
     return is_state_staff(user)
+
+
+# --- security coordinators ------------------------------------------------------------------------
+
+def managed_users(coordinator, users):
+    """The users (a User queryset) a security coordinator manages: every one for LDOE, their own
+    sponsor's for an LEA's coordinator, none for anyone else."""
+    group = _group(coordinator)
+    if group is None or Action.MANAGE_SITE_SECURITY not in group.actions:
+        return users.none()
+    return users if group.scope == "state" else users.filter(sponsor_id=coordinator.sponsor_id)
+
+
+def assignable_groups(coordinator):
+    """The groups a security coordinator may give: an LEA's coordinator its LEA and school groups,
+    LDOE every group."""
+    group = _group(coordinator)
+    if group is None or Action.MANAGE_SITE_SECURITY not in group.actions:
+        return []
+    return [g for g in GROUPS.values() if group.scope == "state" or g.scope in ("lea", "school")]

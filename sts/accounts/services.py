@@ -96,6 +96,23 @@ def initial_password() -> str:
     return "".join(chars)
 
 
+def change_group(user, group: str):
+    """Give `user` another security group of its level (the guide's TAS "modify user access").
+    A school-level group keeps the user's sites; any other group leaves the site table (LEA users
+    have every site; statewide users no sponsor). Raises ValidationError naming the problem."""
+    if group not in GROUPS:
+        raise ValidationError(f"Unknown group {group!r}.")
+    new = GROUPS[group]
+    if (new.scope == "state") != (user.group.scope == "state"):
+        raise ValidationError(f"{user.username} cannot move between a statewide and an LEA or school group: "
+                              "create a user ID of the other kind.")
+    with transaction.atomic():
+        user.sts_group = group
+        user.save(update_fields=["sts_group"])
+        if new.scope != "school":
+            SiteAccess.objects.filter(user=user).delete()
+
+
 def set_active(user, active: bool):
     """Disable (or enable again) a user ID: a disabled ID cannot sign in and may do nothing."""
     User.objects.filter(pk=user.pk).update(is_active=active)
@@ -105,6 +122,20 @@ def set_active(user, active: bool):
 DENIALS_KEY = "sts_denials"
 
 
+def counts_as_denial(request, exception) -> bool:
+    from .permissions import PeriodClosed
+
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and not isinstance(exception, PeriodClosed))
+
+
+def denials_left(request) -> int:
+    """How many more refused requests this session may have before the user ID is locked."""
+    from django.conf import settings
+
+    return max(settings.STS_MAX_DENIALS - request.session.get(DENIALS_KEY, 0), 0)
+
+
 def note_denial(request, exception) -> bool:
     """Count a refused request (403) of the signed-in user in this session; the fifth locks the
     user ID and ends the session, as five failed sign-ins do. A write refused because the
@@ -112,11 +143,9 @@ def note_denial(request, exception) -> bool:
     from django.conf import settings
     from django.contrib.auth import logout
 
-    from .permissions import PeriodClosed
-
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or isinstance(exception, PeriodClosed):
+    if not counts_as_denial(request, exception):
         return False
+    user = request.user
     denials = request.session.get(DENIALS_KEY, 0) + 1
     request.session[DENIALS_KEY] = denials
     if denials < settings.STS_MAX_DENIALS:

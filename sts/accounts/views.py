@@ -9,11 +9,11 @@ from django.views.decorators.http import require_POST
 from core_tables.models import Site
 
 from . import permissions
-from .forms import NewPasswordForm, NewUserForm, SignInForm
+from .forms import NewPasswordForm, NewUserForm, ResetPasswordForm, SignInForm, UserSearchForm
 from .groups import GROUPS
 from .models import SiteAccess, User
 from .permissions import Action
-from .services import create_user, initial_password, reset_password, set_active, unlock
+from .services import change_group, create_user, initial_password, reset_password, set_active, unlock
 
 
 class SignInView(auth_views.LoginView):
@@ -33,28 +33,53 @@ class ChangePasswordView(auth_views.PasswordChangeView):
         return response
 
 
+class PasswordResetView(auth_views.PasswordResetView):
+    """Self-service password reset (the guide's Password Reset System): a link by email to the
+    address on the user ID; the page says the same whether or not the address is known."""
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = ResetPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
 def _managed_users(request):
     """Users a security coordinator may manage: their sponsor's, or everyone's for LDOE."""
-    users = User.objects.select_related("sponsor").order_by("username")
-    if permissions.is_state_staff(request.user):
-        return users
-    return users.filter(sponsor=request.user.sponsor)
+    return permissions.managed_users(request.user, User.objects.select_related("sponsor").order_by("username"))
 
 
 def assignable_groups(coordinator):
-    """The groups a security coordinator may give: an LEA's coordinator its LEA and school groups,
-    LDOE every group."""
-    if permissions.is_state_staff(coordinator):
-        return list(GROUPS.values())
-    return [g for g in GROUPS.values() if g.scope in ("lea", "school")]
+    return permissions.assignable_groups(coordinator)
+
+
+SHOWN_USERS = 200  # rows on the Security screen; search or filter to reach the others
 
 
 @login_required
 def security(request):
     permissions.require(request.user, Action.MANAGE_SITE_SECURITY)
-    users = list(_managed_users(request).prefetch_related("site_access__site"))
-    form = NewUserForm(request.POST or None, groups=assignable_groups(request.user),
-                       sites=permissions.sites_for(request.user, Action.MANAGE_SITE_SECURITY),
+    sites = permissions.sites_for(request.user, Action.MANAGE_SITE_SECURITY)
+    managed = _managed_users(request)
+    search = UserSearchForm(request.GET or None, groups=assignable_groups(request.user), sites=sites,
+                            sponsors=(permissions.sponsors_for(request.user, Action.MANAGE_SITE_SECURITY)
+                                      if permissions.is_state_staff(request.user) else None))
+    found = search.filter(managed) if search.is_valid() else managed
+    total = found.count()
+    users = list(found.prefetch_related("site_access__site")[:SHOWN_USERS])
+    form = NewUserForm(request.POST or None, groups=assignable_groups(request.user), sites=sites,
                        sponsor=request.user.sponsor)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -71,10 +96,11 @@ def security(request):
             messages.success(request, f"User {user.username} was created ({user.group.label}); the password must be "
                                       f"changed at the first sign-in.{shown}")
             return redirect("accounts:security")
+    school_users = managed.filter(sts_group__in=[g.code for g in GROUPS.values() if g.scope == "school"])
     return render(request, "accounts/security.html", {
-        "users": users, "groups": GROUPS, "form": form,
-        "sites": permissions.sites_for(request.user, Action.MANAGE_SITE_SECURITY),
-        "without_sites": [u for u in users if u.group.scope == "school" and not u.site_access.all()],
+        "users": users, "total": total, "shown_max": SHOWN_USERS, "groups": GROUPS, "form": form, "search": search,
+        "assignable": assignable_groups(request.user), "sites": sites,
+        "without_sites": list(school_users.filter(site_access__isnull=True).values_list("username", flat=True)),
     })
 
 
@@ -108,6 +134,29 @@ def set_site_access(request, pk):
     SiteAccess.objects.filter(user=user).delete()
     SiteAccess.objects.bulk_create([SiteAccess(user=user, site=s) for s in sites])
     messages.success(request, f"{user.username} now has sites: {', '.join(s.code for s in sites) or 'none'}.")
+    return redirect("accounts:security")
+
+
+@login_required
+@require_POST
+def set_user_group(request, pk):
+    """Modify user access: another security group of the user's level, one the coordinator may give."""
+    user = _managed_user_or_404(request, pk)
+    group = request.POST.get("group", "")
+    if group not in {g.code for g in assignable_groups(request.user)}:
+        messages.error(request, f"Choose a security group you may give; {group or 'none'!r} is not one of them.")
+        return redirect("accounts:security")
+    if user.pk == request.user.pk:
+        messages.error(request, "You cannot change your own security group.")
+        return redirect("accounts:security")
+    try:
+        change_group(user, group)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("accounts:security")
+    note = " Give it its sites in the Sites column: without one it reaches nothing." if (
+        user.group.scope == "school" and not user.site_access.exists()) else ""
+    messages.success(request, f"{user.username} is now in {user.group.label}.{note}")
     return redirect("accounts:security")
 
 

@@ -3,13 +3,14 @@ Playwright context per test at 1366x768, every page watched, and a screenshot of
 
 Every page a test opens is watched by a script injected into the context (it runs before the
 page's own scripts and outside its Content-Security-Policy): after the page loads and after every
-htmx swap it reports a page wider than the window (document.documentElement.scrollWidth) and any
-CSP violation as console errors. The `page` fixture collects console errors and uncaught page
+htmx swap it reports a page wider than the window (document.documentElement.scrollWidth), any
+CSP violation, and every serious or critical axe-core (WCAG 2.1 A/AA) violation as console errors. The `page` fixture collects console errors and uncaught page
 errors and fails the test if any appeared, unless the test allowed that message (a refusal page
 answers 403, which chromium logs as a failed resource).
 
 A failed test leaves a full-page screenshot in var/browser-failures/ (CI keeps var/ as artifacts).
 """
+import importlib.util
 import os
 import re
 import signal
@@ -27,6 +28,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the sync Playwrigh
 ROOT = Path(__file__).resolve().parents[2]
 FAILURES = Path(os.environ.get("STS_BROWSER_FAILURES", ROOT / "var" / "browser-failures"))
 VIEWPORT = {"width": 1366, "height": 768}
+AXE_SCRIPT = Path(importlib.util.find_spec("axe_playwright_python").origin).parent / "axe.min.js"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 WATCH_SCRIPT = """
@@ -40,6 +42,25 @@ WATCH_SCRIPT = """
   };
   window.addEventListener("load", () => check("load"));
   document.addEventListener("htmx:afterSettle", () => setTimeout(() => check("after an htmx swap"), 0));
+  // Accessibility: axe-core (injected with this script) on every page after it loads and after htmx
+  // swaps (settled for 300 ms); serious and critical WCAG 2.1 A/AA violations are console errors.
+  let axeTimer = null;
+  const axeCheck = () => {
+    if (!window.axe) return;
+    // Rows past the 50th of a table repeat the first 50's markup; checking thousands of cells would
+    // hold the page's only thread for many seconds.
+    window.__stsAxe = (window.__stsAxe || Promise.resolve()).then(() => window.axe.run({exclude: [["tbody > tr:nth-child(n+51)"]]}, {
+      runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, resultTypes: ["violations"],
+    })).then((results) => {
+      for (const v of results.violations) {
+        if (v.impact !== "serious" && v.impact !== "critical") continue;
+        const where = v.nodes.slice(0, 4).map((n) => n.target.join(" ")).join(" | ");
+        console.error(`STS-AXE ${location.pathname}${location.search}: ${v.id} (${v.impact}) ${v.help}; ${v.nodes.length} element(s): ${where}`);
+      }
+    }).catch((e) => console.error(`STS-AXE could not check ${location.pathname}: ${e}`));
+  };
+  window.addEventListener("load", () => axeCheck());
+  document.addEventListener("htmx:afterSettle", () => { clearTimeout(axeTimer); axeTimer = setTimeout(axeCheck, 300); });
   document.addEventListener("securitypolicyviolation", (e) => {
     console.error(`STS-CSP ${e.violatedDirective} blocked ${e.blockedURI || "inline code"} on ${location.pathname}`);
   });
@@ -63,7 +84,7 @@ class Watch:
         if message.type != "error":
             return
         text = message.text
-        if any(p.search(text) for p in self.allowed) and not text.startswith(("STS-WIDTH", "STS-CSP")):
+        if any(p.search(text) for p in self.allowed) and not text.startswith(("STS-WIDTH", "STS-CSP", "STS-AXE")):
             return
         where = (message.location or {}).get("url", "")
         self.problems.append(f"console error on {where}: {text}")
@@ -77,6 +98,14 @@ class Watch:
 
     def assert_clean(self):
         assert not self.problems, "\n".join(self.problems)
+
+
+def wait_for_axe(page):
+    """Let the last page's accessibility check finish before the context closes."""
+    try:
+        page.evaluate("() => window.__stsAxe")
+    except Exception:  # a page already closed or navigating: its earlier checks have reported
+        pass
 
 
 @pytest.fixture(scope="session")
@@ -125,12 +154,14 @@ def page(chromium, live_server, watch):
         browser = playwright.chromium.connect_over_cdp(chromium)
         context = browser.new_context(viewport=VIEWPORT, base_url=live_server.url, accept_downloads=True)
         context.set_default_timeout(15_000)
+        context.add_init_script(path=AXE_SCRIPT)  # axe-core from the test environment (PyPI), never fetched
         context.add_init_script(WATCH_SCRIPT)
         page = context.new_page()
         page.on("console", watch.on_console)
         page.on("pageerror", watch.on_page_error)
         page.on("framenavigated", watch.on_navigation)
         yield page
+        wait_for_axe(page)
         context.close()
         browser.close()  # disconnects; the session's chromium keeps running
     watch.assert_clean()  # after the test: no console error on any page it opened

@@ -14,6 +14,8 @@ import json
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
+from sts.clock import DatedCommand
+
 from core_tables.models import Site
 from sts.accounts import permissions
 from sts.accounts.models import User
@@ -24,7 +26,7 @@ from ...services import IssueProblem, NotCertifiable, certify_and_issue, certify
 from ...signing import SigningNotConfigured
 
 
-class Command(BaseCommand):
+class Command(DatedCommand, BaseCommand):
     help = "Certify or un-certify a site's graduates for a BSSY and issue their official transcripts."
 
     def add_arguments(self, parser):

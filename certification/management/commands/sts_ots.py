@@ -12,6 +12,8 @@ import shutil
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
+from sts.clock import DatedCommand
+
 from sts.accounts import permissions
 from sts.accounts.models import User
 
@@ -19,7 +21,7 @@ from ...models import OfficialTranscript, OtsEntry
 from ...storage import file_of
 
 
-class Command(BaseCommand):
+class Command(DatedCommand, BaseCommand):
     help = "Print a graduate's OTS entries and versions; --pdf writes the current issued transcript."
 
     def add_arguments(self, parser):

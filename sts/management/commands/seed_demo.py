@@ -3,23 +3,27 @@ import io
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+from sts.clock import DatedCommand
 from django.db import transaction
 
 from core_tables.models import Announcement, CollectionPeriod
 from sts.accounts.models import User
 from sts.accounts.services import create_user
-from sts.demo import DEMO_BATCHES, DEMO_BSSY, DEMO_PASSWORD, DEMO_USERS, demo_period
+from sts.demo import DEMO_BATCHES, DEMO_BSSY, DEMO_NAMES, DEMO_PASSWORD, DEMO_USERS, demo_email, demo_period
 from transcripts.models import Student
 
 
-class Command(BaseCommand):
+class Command(DatedCommand, BaseCommand):
     help = "Create the demo users, collection period, announcements and students (idempotent)."
 
     def handle(self, *args, **options):
         with transaction.atomic():
             for user_id, group, sponsor, sites, _about in DEMO_USERS:
+                first, last = DEMO_NAMES.get(user_id, ("", ""))
                 create_user(user_id, group, DEMO_PASSWORD, sponsor=sponsor or None,
-                            sites=[s for s in sites.split(",") if s], must_change_password=False)
+                            sites=[s for s in sites.split(",") if s], must_change_password=False,
+                            first_name=first, last_name=last, email=demo_email(user_id))
             CollectionPeriod.objects.update_or_create(bssy=DEMO_BSSY, defaults=demo_period())
             Announcement.objects.get_or_create(
                 title=f"STS is open for the {DEMO_BSSY}-{(DEMO_BSSY + 1) % 100:02d} collection",

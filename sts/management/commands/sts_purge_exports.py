@@ -1,9 +1,11 @@
 from django.core.management.base import BaseCommand
 
+from sts.clock import DatedCommand
+
 from sts.tasks import purge_expired
 
 
-class Command(BaseCommand):
+class Command(DatedCommand, BaseCommand):
     help = ("Delete exports past their keep time (STS_EXPORT_KEEP_HOURS): files and rows. Workers also do it "
             "before each export; run it from cron where exports are rare.")
 

@@ -3,6 +3,8 @@ from pathlib import Path
 from django.core.exceptions import BadRequest
 from django.core.management.base import BaseCommand, CommandError
 
+from sts.clock import DatedCommand
+
 from sts.exports import EXPORTERS
 
 # The command's report names -> exporters (the browser's Print & Export and Reports menus).
@@ -10,7 +12,7 @@ REPORTS = {"summary": "summary", "core-progress": "core_progress", "stsq11": "st
            "all-records": "all_records"}
 
 
-class Command(BaseCommand):
+class Command(DatedCommand, BaseCommand):
     help = ("Write a report to FILE exactly as the browser's download: summary (Export Summary to Excel), "
             "core-progress (Core Progress Report; a .zip of files of 100 students when larger), stsq11, stsq13 "
             "(--element E), all-records (one row per 020/030/050 record). An operator's tool: no user, every student of the sponsor.")

@@ -9,6 +9,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from sts.clock import DatedCommand
+
 from transcripts.edits import GRAD_DATE_REMOVAL_REASONS
 from transcripts.models import Student
 from transcripts.progress_store import compute_for
@@ -31,7 +33,7 @@ def find_student(state_id: str, bssy: int, sponsor: str | None = None) -> Studen
     return found[0]
 
 
-class Command(BaseCommand):
+class Command(DatedCommand, BaseCommand):
     help = "Print a student's core progress (GPAs, categories, awards, graduation check)."
 
     def add_arguments(self, parser):

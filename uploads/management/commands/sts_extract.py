@@ -1,10 +1,12 @@
 from django.core.exceptions import BadRequest
 from django.core.management.base import BaseCommand, CommandError
 
+from sts.clock import DatedCommand
+
 from sts.exports import EXPORTERS
 
 
-class Command(BaseCommand):
+class Command(DatedCommand, BaseCommand):
     help = ("Write the stored records of a sponsor (or one site, one grade) for a BSSY to stdout in the batch "
             "layout, CR LF: 020+030+050 (Extract All Records), --ibc-only 050 (Extract IBCs), --history the 050s "
             "of the statewide IBC history. An operator's tool: no user, every student of the sponsor.")

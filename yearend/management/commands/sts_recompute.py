@@ -7,10 +7,11 @@ same path as Reports -> STSQ05 Manual GPA Recalculation (yearend.recalculation).
 from django.core.management.base import BaseCommand, CommandError
 
 from core_tables.models import Sponsor
+from sts.clock import DatedCommand
 from yearend import recalculation
 
 
-class Command(BaseCommand):
+class Command(DatedCommand, BaseCommand):
     help = "Recompute the stored progress results (GPAs, categories, awards) of the students selected."
 
     def add_arguments(self, parser):
