@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "transcripts",
     "uploads",
     "certification",
+    "reference",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ class Action(StrEnum):
     EDIT_REFERENCE = "edit_reference"      # every reference table, announcements, periods (LDOE)
     APPROVE_PRIOR_PERIOD = "approve_prior_period"
     RESTORE_DELETED = "restore_deleted"
+    BROWSE_REGISTRY = "browse_registry"    # the Secure ID registry as a table (LDOE only)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from .groups import GROUPS, Action
 
 __all__ = ["Action", "can", "require", "require_write", "sites_for", "sponsors_for", "site_or_404",
            "is_state_staff", "is_school_level", "PeriodClosed", "consent_only", "can_see_student", "require_student",
-           "scope_students", "refusal", "SITE_REFUSED", "CONSENT_REFUSED"]
+           "scope_students", "refusal", "can_read_table", "require_read_table", "may_use_admin", "SITE_REFUSED", "CONSENT_REFUSED"]
 
 # Refusals name no other site (a school-level user must not learn what exists elsewhere).
 SITE_REFUSED = "This student is at a site you do not have access to."
@@ -90,6 +90,7 @@ DOING = {
     Action.EDIT_CORE_TABLES: "edit the core tables", Action.EDIT_REFERENCE: "edit the reference tables",
     Action.APPROVE_PRIOR_PERIOD: "approve prior collection period requests",
     Action.RESTORE_DELETED: "restore deleted student records",
+    Action.BROWSE_REGISTRY: "open the Secure ID registry",
 }
 
 
@@ -188,3 +189,31 @@ def scope_students(user, students, action=Action.VIEW):
     if group.consent_only:
         students = students.filter(parental_consent=True)
     return students
+
+
+# --- state staff's tables --------------------------------------------------------------------------
+
+def can_read_table(user, readers: str) -> bool:
+    """May `user` read a reference table whose audience is `readers`: "everyone" (any user who may
+    view student data: the code tables the guide's Help and edits speak of), "state" (state staff:
+    collection periods, announcements' screen, sponsors and sites), or "registry" (the Secure ID
+    registry as a table: names and birth dates of every student, LDOE only)."""
+    if readers == "everyone":
+        return can(user, Action.VIEW)
+    if readers == "state":
+        return is_state_staff(user)
+    if readers == "registry":
+        return can(user, Action.BROWSE_REGISTRY)
+    raise ValueError(f"unknown readers {readers!r}")
+
+
+def require_read_table(user, readers: str):
+    if not can_read_table(user, readers):
+        raise PermissionDenied(refusal(user, Action.BROWSE_REGISTRY) if readers == "registry"
+                               else "These tables are for state staff.")
+
+
+def may_use_admin(user) -> bool:
+    """The Django admin: superusers only (state staff work on their own screens)."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser
+                and not getattr(user, "locked", False))
