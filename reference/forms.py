@@ -50,5 +50,8 @@ class RegistryForm(RowForm):
 def form_class(table):
     from core_tables.models import SecureId
 
+    from .tables import label
+
     base = {CollectionPeriod: PeriodForm, SecureId: RegistryForm}.get(table.model, RowForm)
-    return forms.modelform_factory(table.model, form=base, fields=list(table.fields))
+    return forms.modelform_factory(table.model, form=base, fields=list(table.fields),
+                                   labels={n: label(table.model, n) for n in table.fields})

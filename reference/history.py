@@ -23,12 +23,11 @@ def shown(obj, name) -> str:
     return str(value)
 
 
-def label(obj, name) -> str:
-    return str(obj._meta.get_field(name).verbose_name).capitalize()
-
-
 def values(obj, names) -> dict[str, str]:
-    return {label(obj, n): shown(obj, n) for n in names}
+    """{the screen's label: the value shown} of `names`."""
+    from .tables import label
+
+    return {label(type(obj), n): shown(obj, n) for n in names}
 
 
 def diff(before: dict, after: dict) -> dict[str, list[str]]:

@@ -24,6 +24,7 @@ class Table:
     fixed_on_change: tuple[str, ...] = ()  # keys other rows and stored records name: set once
     recalculates: bool = False     # core tables: a change makes every stored progress result stale
     default_sort: str = ""
+    newest_first: bool = False     # years and announcements: the latest on top
     addable: bool = True           # the registry's students come from eScholar's files
     note: str = ""
 
@@ -32,18 +33,33 @@ class Table:
         return str(self.model._meta.verbose_name)
 
 
+# The screen's words where a field's own name is a code ("bssy") or reads poorly.
+LABELS = {
+    "bssy": "School year (BSSY)", "is_current": "Current year", "first_bssy": "First BSSY",
+    "last_bssy": "Last BSSY", "first_grad_bssy": "First graduation BSSY", "last_grad_bssy": "Last graduation BSSY",
+    "effective_grad_bssy": "Effective graduation BSSY", "expiration_grad_bssy": "Expiration graduation BSSY",
+    "min_gpa": "Minimum GPA", "ap_type_allowed": "AP type allowed", "list_name": "Code list",
+    "unique_id": "State ID", "local_id": "Local ID", "laa1": "LAA1 (SER)", "act833": "Act 833 (SER)",
+    "ssn_on_file": "SSN on file in eScholar", "posted_at": "Posted", "posted_by": "Posted by",
+}
+
+
+def label(model, name) -> str:
+    return LABELS.get(name) or str(model._meta.get_field(name).verbose_name).capitalize()
+
+
 SECTIONS = ["Collection", "Sponsors and sites", "Core tables", "Code tables", "Secure ID registry"]
 
 TABLES = {t.slug: t for t in [
     Table("periods", m.CollectionPeriod, "Collection periods", "Collection",
           ("bssy", "opens", "closes", "closed_for_maintenance", "maintenance_message", "is_current"),
           ("bssy", "opens", "closes", "closed_for_maintenance", "maintenance_message", "is_current"),
-          readers="state", fixed_on_change=("bssy",), default_sort="bssy",
+          readers="state", fixed_on_change=("bssy",), default_sort="bssy", newest_first=True,
           note="When each school year (BSSY) accepts changes. Normally December 1 to September 30 of the next "
                "year. The year marked current is the one users land on."),
     Table("announcements", m.Announcement, "Announcements", "Collection",
           ("title", "posted_at", "posted_by", "active"), ("title", "body", "active"),
-          readers="state", search=("title",), default_sort="posted_at",
+          readers="state", search=("title",), default_sort="posted_at", newest_first=True,
           note="Active announcements appear on every user's Home page."),
     Table("sponsors", m.Sponsor, "Sponsors", "Sponsors and sites", ("code", "name", "kind"),
           ("code", "name", "kind"), readers="state", search=("code", "name"), fixed_on_change=("code",)),

@@ -17,7 +17,7 @@ from sts.lists import Column, Listing
 
 from . import history, services
 from .forms import form_class
-from .tables import TABLES, sections
+from .tables import TABLES, label, sections
 
 
 def _table(user, slug):
@@ -64,7 +64,7 @@ def _columns(table):
         order = (f"{name}__code",) if isinstance(field, ForeignKey) and name != "category" else (name,)
         if name == "category":
             order = ("category__curriculum__code", "category__code")
-        out.append(Column(name, str(field.verbose_name).capitalize(), order=order))
+        out.append(Column(name, label(table.model, name), order=order))
     return out
 
 
@@ -79,6 +79,7 @@ def table_list(request, slug):
     if q and table.search:
         rows = rows.filter(reduce(or_, (Q(**{f"{f}__istartswith": q}) for f in table.search)))
     listing = Listing(request, _columns(table), default=table.default_sort or table.columns[0],
+                      default_dir="desc" if table.newest_first else None,
                       noun=str(table.model._meta.verbose_name_plural))
     page = listing.paginate(listing.order(rows))
     cells = [(row, [history.shown(row, n) for n in table.columns]) for row in page]

@@ -127,7 +127,7 @@ def test_marking_a_year_current_unmarks_the_other_and_records_both(client, users
                        period_post(p24, is_current="on")).status_code == 302
     assert list(CollectionPeriod.objects.filter(is_current=True).values_list("bssy", flat=True)) == [2024]
     recorded = {c.object_pk: c.changes for c in TableChange.objects.filter(table="periods")}
-    assert recorded == {p24.pk: {"Is current": ["No", "Yes"]}, p25.pk: {"Is current": ["Yes", "No"]}}
+    assert recorded == {p24.pk: {"Current year": ["No", "Yes"]}, p25.pk: {"Current year": ["Yes", "No"]}}
 
 
 def test_the_bssy_of_a_period_is_fixed_once_added(client, users, periods):
@@ -144,7 +144,7 @@ def test_adding_a_period_records_every_value(client, users, periods):
     assert response.status_code == 302
     added = CollectionPeriod.objects.get(bssy=2026)
     change = TableChange.objects.get(object_pk=added.pk)
-    assert change.action == "added" and change.changes["Bssy"] == ["", "2026"]
+    assert change.action == "added" and change.changes["School year (BSSY)"] == ["", "2026"]
 
 
 def test_a_core_table_change_recalculates_stored_progress_and_a_code_table_change_does_not(
@@ -221,3 +221,19 @@ def test_a_superuser_has_the_admin_but_no_bulk_delete(client, make_user):
     assert "delete_selected" not in page
     page = client.get(reverse("admin:accounts_user_changelist")).content.decode()
     assert "delete_selected" not in page
+
+
+def test_a_prior_period_decision_is_recorded(client, users):
+    from core_tables.models import PriorPeriodRequest
+
+    req = PriorPeriodRequest.objects.create(
+        sponsor=Sponsor.objects.get(code="017"), bssy=2023, requested_by=users["lea_all"], coordinator_name="C",
+        school_names="017001", student_ids="1000000001", reason="Late grades")
+    client.force_login(users["ldoe"])
+    response = client.post(reverse("core_tables:decide_prior_request", args=[req.pk]),
+                           {"decision": "approved", "access_until": "2026-01-15"})
+    assert response.status_code == 302
+    change = TableChange.objects.get(table="prior-requests", object_pk=req.pk)
+    assert change.action == "decided" and change.changed_by == users["ldoe"]
+    assert change.changes == {"Status": ["Pending", "Approved"], "Open until": ["", "01/15/2026"]}
+    assert "by ELDOE01" in client.get(reverse("core_tables:prior_requests")).content.decode()

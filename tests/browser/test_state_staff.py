@@ -1,0 +1,68 @@
+"""Journey: an LDOE staff member changes when a collection period closes on the application's own
+screens (never the Django admin): a wrong date is refused naming the field, the right one is saved
+and the change shows in the period's history."""
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from .helpers import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path(os.environ.get("STS_SCREENSHOTS", Path(__file__).resolve().parents[2] / "var" / "screens"))
+
+
+def shot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_state_staff_edit_a_collection_period(reference, live_server, page, make_user, watch):
+    from core_tables.models import CollectionPeriod
+    from reference.models import TableChange
+
+    CollectionPeriod.objects.update_or_create(bssy=2024, defaults={
+        "opens": dt.date(2024, 12, 1), "closes": dt.date(2025, 9, 30), "is_current": False})
+    staff = make_user("ELDOE01", "ldoe")
+    sign_in(page, live_server, staff)
+    watch.allow(r"Failed to load resource: the server responded with a status of 400")
+
+    page.goto("/")
+    expect(page.locator("nav a[href='/admin/']")).to_have_count(0)
+    page.click("#nav-state-staff")
+    expect(page.locator("h1")).to_contain_text("State staff")
+    expect(page.locator("#table-registry")).to_be_visible()
+    shot(page, "state-staff-index")
+    page.click("#table-periods")
+    expect(page.locator("h1")).to_have_text("Collection periods")
+    row = page.locator("#reference-table tr", has_text="2024")
+    expect(row).to_contain_text("09/30/2025")
+    shot(page, "state-staff-periods")
+    row.get_by_role("link").click()
+    expect(page.locator("h1")).to_contain_text("2024-25")
+    expect(page.locator("#id_bssy")).to_be_disabled()
+
+    # Closing before it opens: refused, the field named, nothing saved.
+    page.fill("#id_closes", "2024-11-01")
+    page.click("#row-form button[type=submit]")
+    expect(page.locator("#form-errors")).to_contain_text("Closes: Closes must be on or after Opens.")
+    shot(page, "state-staff-period-error")
+    assert CollectionPeriod.objects.get(bssy=2024).closes == dt.date(2025, 9, 30)
+
+    page.fill("#id_closes", "2026-01-31")
+    page.click("#row-form button[type=submit]")
+    expect(page.get_by_role("alert")).to_contain_text("Collection period 2024-25 saved.")
+    expect(page.locator("#reference-table tr", has_text="2024")).to_contain_text("01/31/2026")
+    assert CollectionPeriod.objects.get(bssy=2024).closes == dt.date(2026, 1, 31)
+
+    page.locator("#reference-table tr", has_text="2024").get_by_role("link").click()
+    history = page.locator("#row-history")
+    expect(history).to_contain_text("ELDOE01")
+    expect(history).to_contain_text("Closes: 09/30/2025 → 01/31/2026")
+    shot(page, "state-staff-period-history")
+    page.goto("/reference/periods/history/")
+    expect(page.locator("#row-history")).to_contain_text("2024-25")
+    assert TableChange.objects.filter(table="periods").count() == 1
