@@ -52,7 +52,7 @@ class SelectionExporter(Exporter):
 
     def title(self, params):
         sel = self.selection(params)
-        return f"{self.label} - {sel.describe()} - BSSY {fmt_bssy(sel.bssy)}"
+        return f"{self.label} - {sel.describe(self.user)} - BSSY {fmt_bssy(sel.bssy)}"
 
     def students(self, params):
         return self.selection(params).students(self.user)
@@ -256,7 +256,7 @@ class CoreProgressReport(SelectionExporter):
     def part_filename(self, fmt, params, index, part):
         sel = self.selection(params)
         first = index * settings.STS_REPORT_STUDENTS_PER_FILE + 1
-        return f"{slugify(self.label)}-{slugify(sel.describe())}-{first:05d}-{first + len(part) - 1:05d}.{fmt}"
+        return f"{slugify(self.label)}-{slugify(sel.describe(self.user))}-{first:05d}-{first + len(part) - 1:05d}.{fmt}"
 
     def rows(self, params):  # not a table; the summary of what each page shows
         raise NotImplementedError
@@ -273,7 +273,7 @@ class CoreProgressReport(SelectionExporter):
 
     def render_part(self, fmt, params, part, path, progress=None):
         sel = self.selection(params)
-        heading = {"title": self.title(params), "selection": sel.describe(), "bssy": fmt_bssy(sel.bssy),
+        heading = {"title": self.title(params), "selection": sel.describe(self.user), "bssy": fmt_bssy(sel.bssy),
                    "award": AWARD_CHOICES[self.award(params)]}
         sections = []
         for i, section in enumerate(self.sections(params, part), start=1):

@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 
 from core_tables.codelists import GRADE_PLACEMENT
 from core_tables.models import Site, Sponsor
-from sts.accounts.permissions import Action, require, scope_students, sites_for
+from sts.accounts.permissions import Action, is_school_level, require, scope_students, sites_for
 from sts.lists import Column, ordering
 
 from .models import Student
@@ -135,9 +135,13 @@ class Selection:
             students = students.filter(state_id=self.student)
         return ordered_students(students, self.sort)
 
-    def describe(self) -> str:
-        """The filters, for titles and headings: "017001, grade 12, search 'SMI'"."""
+    def describe(self, user=None) -> str:
+        """The filters, for titles and headings: "017001, grade 12, search 'SMI'". A sponsor-wide
+        selection of a school-level `user` covers only its sites: "my sites (017001, 017002)"."""
         parts = [self.site or f"sponsor {self.sponsor}"]
+        if not self.site and user is not None and is_school_level(user):
+            codes = sites_for(user).filter(sponsor__code=self.sponsor).order_by("code").values_list("code", flat=True)
+            parts = [f"my sites ({', '.join(codes)})"]
         if self.grade:
             parts.append(f"grade {self.grade}")
         if self.q:
