@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,7 @@ from core_tables.periods import fmt_bssy, period_status
 
 from .accounts import permissions
 from .lists import Listing
+from .todo import to_do
 
 
 @login_required
@@ -24,6 +26,7 @@ def home(request):
         "period": period_status(request.bssy, sponsor),
         "working_in_prior": request.bssy != request.current_bssy,
         "needs_recertification": _needs_recertification(request.user, request.bssy),
+        "tasks": to_do(request.user, request.bssy, timezone.localdate()),
     })
 
 
