@@ -401,11 +401,14 @@ def write_core_progress_docx(heading, sections, path):
 
 def print_export_menu() -> dict:
     """What the Student List's Print & Export menu offers: (exporter, format, label) in the guide's
-    order (the Core Progress Report, with its choices, comes after the first two)."""
+    order (the Core Progress Report, with its choices, comes after the first two), named for what
+    the file holds rather than by the guide's menu codes (Export Summary to Excel, Extract 050...)."""
     return {
         "print_export_items": [
-            ("summary", "xlsx", "Export Summary to Excel"), ("student_list", "pdf", "Print to PDF"),
-            ("extract_ibc", "txt", "Extract IBCs (050) Records"), ("extract_all", "txt", "Extract All Records"),
-            ("extract_ibc_history", "txt", "Extract 050 Records from History Records")],
+            ("summary", "xlsx", "Summary of the students listed (Excel)"),
+            ("student_list", "pdf", "List of the students listed (PDF)"),
+            ("extract_ibc", "txt", "IBC records (050) as a batch file"),
+            ("extract_all", "txt", "All records (020, 030, 050) as a batch file"),
+            ("extract_ibc_history", "txt", "IBC records (050) of earlier school years as a batch file")],
         "core_progress_awards": list(AWARD_CHOICES.items()),
     }
