@@ -57,8 +57,26 @@ class SelectionExporter(Exporter):
     def students(self, params):
         return self.selection(params).students(self.user)
 
+    def scope(self, params):
+        return selection_scope(self.selection(params), self.user)
+
     def count(self, params):
         return self.students(params).count()
+
+
+def selection_scope(sel, user) -> dict:
+    """The heading's sponsor, site (or "my sites") and BSSY of a selection."""
+    from core_tables.models import Site, Sponsor
+
+    sponsor = Sponsor.objects.filter(code=sel.sponsor).first()
+    scope = {"Sponsor": str(sponsor) if sponsor else sel.sponsor}
+    if sel.site:
+        site = Site.objects.filter(code=sel.site).first()
+        scope["Site"] = str(site) if site else sel.site
+    else:
+        scope["Sites"] = sel.describe(user)
+    scope["BSSY"] = fmt_bssy(sel.bssy)
+    return scope
 
 
 def passed_ibcs():
@@ -140,7 +158,7 @@ class StudentSummary(SelectionExporter):
         rows = self.rows(params)
         if progress is not None:
             rows = counted(rows, self.count(params), progress)
-        write_xlsx(self.title(params), rows, path, widths=self.WIDTHS)
+        write_xlsx(self.title(params), rows, path, widths=self.WIDTHS, heading=self.heading(params))
         return path
 
 

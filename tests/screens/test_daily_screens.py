@@ -1,5 +1,7 @@
 """Daily screens (issue 22, item 5): a school-level user is offered "my sites", never the whole
 sponsor, and what it gets says so."""
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -56,3 +58,43 @@ def test_the_upload_report_shows_warnings_apart_from_errors_each_message_once_wi
     listed = client.get(reverse("uploads:detail", args=[upload.pk]), {"code": items[0]}).content.decode()
     rows = listed.split('id="error-table"')[1].split("</table>")[0]
     assert rows.count(f'data-code="{items[0]}"') == 3
+
+
+def test_the_error_exports_name_fields_as_the_screen_does_and_carry_a_heading(tmp_path, make_user):
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from sts.exports import EXPORTERS
+    from tests.batch.helpers import course, registry_student, student_record
+    from tests.screens.test_upload_report import _report
+
+    coordinator = make_user("E017UPL", "lea-upload", "017")
+    sid = registry_student()
+    upload = _report(tmp_path, coordinator, student_record(sid, birth_day="45"), course(sid, quality_points="ABC"))
+    exporter = EXPORTERS["upload_errors"].bind(coordinator)
+    book = load_workbook(exporter.render("xlsx", {"upload": upload.pk}, tmp_path / "e.xlsx"))
+    rows = list(book.worksheets[0].values)
+    fields = {r[5] for r in rows[1:]}
+    assert rows[0][5] == "Field" and fields == {"Day of Birth", "Quality Points Awarded Count"}
+    assert not fields & {"birth_day", "quality_points"}
+    about = dict(row for row in book["About"].values if len(row) == 2 and row[1] is not None)
+    assert about["Sponsor"].startswith("017 ") and about["BSSY"] == "2025-26"
+    assert about["Prepared by"] == "E017UPL" and about["Submitted"].endswith("by E017UPL")
+
+    pdf = exporter.render("pdf", {"upload": upload.pk}, tmp_path / "e.pdf")
+    text = " ".join(PdfReader(pdf).pages[0].extract_text().split())
+    assert "Sponsor: 017" in text and "BSSY: 2025-26" in text and "Prepared by: E017UPL" in text
+    assert "Day of Birth" in text and "birth_day" not in text
+
+
+def test_a_student_list_export_says_which_sponsor_site_and_year_who_and_when(make_user, current_2025, tmp_path):
+    from pypdf import PdfReader
+
+    from sts.exports import EXPORTERS
+
+    make_student("1000000031", "017001")
+    user = make_user("E017INQ", "lea-inquiry", "017")
+    pdf = EXPORTERS["student_list"].bind(user).render("pdf", {"site": "017001", "bssy": "2025"}, tmp_path / "l.pdf")
+    text = " ".join(PdfReader(pdf).pages[0].extract_text().split())
+    assert "Sponsor: 017" in text and "Site: 017001" in text and "BSSY: 2025-26" in text
+    assert "Prepared by: E017INQ" in text and re.search(r"Prepared: \d\d/\d\d/\d{4} \d\d:\d\d", text)
