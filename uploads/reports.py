@@ -1,5 +1,6 @@
 """The upload error report as an export (CSV, Excel, PDF), rendered by a worker."""
 from django.core.exceptions import BadRequest, PermissionDenied
+from django.utils import timezone
 
 from core_tables.periods import fmt_bssy
 from sts.exports import Exporter, register
@@ -35,7 +36,7 @@ class UploadErrors(Exporter):
         if self.user is not None and row_sites(self.user, upload) is not None:
             scope["Sites"] = "the rows of your sites only"
         scope["BSSY"] = fmt_bssy(upload.bssy) if upload.bssy else ""
-        scope["Submitted"] = f"{upload.created_at:%m/%d/%Y %H:%M} by {upload.user.username}"
+        scope["Submitted"] = f"{timezone.localtime(upload.created_at):%m/%d/%Y %H:%M} by {upload.user.username}"
         return scope
 
     def _errors(self, params):

@@ -80,6 +80,12 @@ def test_the_error_exports_name_fields_as_the_screen_does_and_carry_a_heading(tm
     about = dict(row for row in book["About"].values if len(row) == 2 and row[1] is not None)
     assert about["Sponsor"].startswith("017 ") and about["BSSY"] == "2025-26"
     assert about["Prepared by"] == "E017UPL" and about["Submitted"].endswith("by E017UPL")
+    # Both times in the installation's time zone (a UTC "Submitted" would read hours off).
+    import datetime as dt
+
+    submitted = dt.datetime.strptime(about["Submitted"][:16], "%m/%d/%Y %H:%M")
+    prepared = dt.datetime.strptime(about["Prepared"], "%m/%d/%Y %H:%M")
+    assert abs(prepared - submitted) < dt.timedelta(minutes=5)
 
     pdf = exporter.render("pdf", {"upload": upload.pk}, tmp_path / "e.pdf")
     text = " ".join(PdfReader(pdf).pages[0].extract_text().split())
