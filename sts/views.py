@@ -80,7 +80,7 @@ def search_student(request):
     """Search student (every page's search box): State IDs and last names from their start
     ("SMI, J" for both names), among the students of the selected BSSY the user may see. One
     match opens the student; several are listed; none says so."""
-    from transcripts.queries import SEARCH_COLUMNS, search_students
+    from transcripts.queries import SEARCH_COLUMNS, search_students, with_registry_names
 
     q = (request.GET.get("q") or request.GET.get("state_id") or "").strip()
     if not q:
@@ -88,6 +88,7 @@ def search_student(request):
     listing = Listing(request, SEARCH_COLUMNS, default="name", noun="students")
     students = search_students(request.user, q, request.bssy, listing.signed)
     page = listing.paginate(students)
+    with_registry_names(request.user, page)
     if page.paginator.count == 1 and not request.GET.get("page"):
         return redirect("transcripts:student", pk=page[0].pk)
     return render(request, "search.html", {"q": q, "listing": listing, "page": page})

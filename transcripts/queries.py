@@ -19,6 +19,25 @@ def search_students(user, q, bssy, sort="name"):
     return ordered_students(students.select_related("site"), sort)
 
 
+def with_registry_names(user, students) -> list:
+    """The students (a page of a list) with `full_name` from the Secure ID registry where the user
+    may see it (`permissions.may_see_registry_name`), else their partial name: public and charter
+    records carry only "SMI, J", so two students could not be told apart. One query a page."""
+    from core_tables.models import SecureId
+
+    from sts.accounts.permissions import may_see_registry_name
+
+    students = list(students)
+    entries = {sid: (last, first, site) for sid, last, first, site in SecureId.objects.filter(
+        unique_id__in=[s.state_id for s in students]).values_list("unique_id", "last_name", "first_name", "site__code")}
+    for s in students:
+        entry = entries.get(s.state_id)
+        s.full_name = s.display_name
+        if entry and may_see_registry_name(user, s, entry[2]):
+            s.full_name = f"{entry[0]}, {entry[1]}".strip(", ")
+    return students
+
+
 def site_list(user, bssy):
     """The Site List: sites the user may view with students and graduates counted for `bssy`."""
     return sites_for(user, Action.VIEW).annotate(

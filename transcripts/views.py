@@ -9,7 +9,7 @@ from sts.lists import DESC, Column, Listing
 from . import extensions
 from .models import Student
 from .print_export import print_export_menu
-from .queries import SORTS, filter_student_list, ordered_students, with_passed_ibcs
+from .queries import SORTS, filter_student_list, ordered_students, with_passed_ibcs, with_registry_names
 from .queries import site_list as site_list_query
 
 
@@ -46,7 +46,7 @@ def student_list(request, site_code):
     listing = Listing(request, STUDENT_COLUMNS, default="name", noun="students")
     students = ordered_students(with_passed_ibcs(filter_student_list(visible, q, grade)).select_related("progress"),
                                 listing.signed)
-    listing.paginate(students)
+    with_registry_names(request.user, listing.paginate(students))
     present = set(visible.values_list("grade", flat=True).distinct())
     grades = [c.code for c in GRADE_PLACEMENT if c.code in LIST_GRADES or c.code in present]
     return render(request, "transcripts/student_list.html", {

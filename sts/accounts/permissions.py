@@ -16,7 +16,7 @@ from .groups import GROUPS, Action
 
 __all__ = ["Action", "can", "require", "require_write", "sites_for", "sponsors_for", "site_or_404",
            "is_state_staff", "is_school_level", "PeriodClosed", "consent_only", "can_see_student", "require_student",
-           "scope_students", "refusal", "can_read_table", "require_read_table", "may_use_admin", "SITE_REFUSED", "CONSENT_REFUSED"]
+           "scope_students", "refusal", "may_see_registry_name", "can_read_table", "require_read_table", "may_use_admin", "SITE_REFUSED", "CONSENT_REFUSED"]
 
 # Refusals name no other site (a school-level user must not learn what exists elsewhere).
 SITE_REFUSED = "This student is at a site you do not have access to."
@@ -177,6 +177,13 @@ def require_student(user, student, action=Action.VIEW):
         raise PermissionDenied(SITE_REFUSED)
     if consent_only(user) and not student.parental_consent:
         raise PermissionDenied(CONSENT_REFUSED)
+
+
+def may_see_registry_name(user, student, registry_site) -> bool:
+    """The Secure ID registry's full name of a student the user sees: for users who may view the
+    site the registry places the student at (a school does not learn the names of another's
+    students), and for LOSFA/BOR only with consent Y."""
+    return can_see_student(user, student) and can(user, Action.VIEW, site=registry_site)
 
 
 def scope_students(user, students, action=Action.VIEW):

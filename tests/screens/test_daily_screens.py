@@ -104,3 +104,31 @@ def test_a_student_list_export_says_which_sponsor_site_and_year_who_and_when(mak
     text = " ".join(PdfReader(pdf).pages[0].extract_text().split())
     assert "Sponsor: 017" in text and "Site: 017001" in text and "BSSY: 2025-26" in text
     assert "Prepared by: E017INQ" in text and re.search(r"Prepared: \d\d/\d\d/\d{4} \d\d:\d\d", text)
+
+
+def test_lists_and_searches_show_the_registry_full_name_to_users_who_may_see_it(client, make_user, current_2025):
+    from core_tables.models import SecureId, Site
+
+    entry = SecureId.objects.filter(site__code="017001").order_by("unique_id").first()
+    partial = make_student(entry.unique_id, "017001", last_name=entry.last_name[:3].upper())
+    partial.first_name = entry.first_name[0]
+    partial.save()
+    full = f"{entry.last_name}, {entry.first_name}"
+    list_url = reverse("transcripts:student_list", args=["017001"])
+    search_url = reverse("search_student")
+    for user in (make_user("E017INQ", "lea-inquiry", "017"), make_user("ELDOE01", "ldoe")):
+        client.force_login(user)
+        assert full in client.get(list_url).content.decode()
+        assert full in client.get(search_url, {"q": entry.last_name[:3], "page": "1"}).content.decode()
+    # LOSFA sees the name only with consent Y (the student is not even listed without it).
+    client.force_login(make_user("ELOSINQ", "losfa-inquiry"))
+    assert full not in client.get(list_url).content.decode()
+    partial.parental_consent = True
+    partial.save()
+    assert full in client.get(list_url).content.decode()
+    # The registry moved the student to another sponsor's site: 017's users keep the partial name.
+    entry.site, entry.sponsor = Site.objects.get(code="036001"), Site.objects.get(code="036001").sponsor
+    entry.save()
+    client.force_login(make_user("E017ALL", "lea-all", "017"))
+    html = client.get(list_url).content.decode()
+    assert full not in html and partial.display_name in html
