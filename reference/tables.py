@@ -4,7 +4,7 @@ Rows are added and changed, never deleted here (a period, sponsor or code that e
 date or is made inactive): stored student records point at them, and the history must keep
 naming them.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from core_tables import models as m
 from sts.accounts.groups import Action

@@ -6,8 +6,7 @@ from openpyxl import load_workbook
 
 from tests.integration.conftest import worker  # noqa: F401  (fixture)
 
-from .helpers import sign_in
-from .test_state_staff import shot
+from .helpers import shot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.redis, pytest.mark.worker,
               pytest.mark.django_db(transaction=True)]

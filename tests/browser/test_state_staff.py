@@ -2,22 +2,13 @@
 screens (never the Django admin): a wrong date is refused naming the field, the right one is saved
 and the change shows in the period's history."""
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import sign_in
+from .helpers import shot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SHOTS = Path(os.environ.get("STS_SCREENSHOTS", Path(__file__).resolve().parents[2] / "var" / "screens"))
-
-
-def shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_state_staff_edit_a_collection_period(reference, live_server, page, make_user, watch):
