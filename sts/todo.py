@@ -48,6 +48,10 @@ def _uploads(user):
 def _upload_problem(upload) -> str:
     if upload.status in ("not_accepted", "failed"):
         return upload.get_status_display()
+    students = (upload.result or {}).get("students") or {}
+    if students.get("rejected"):
+        n = students["rejected"]
+        return f"{n} student{'s' if n != 1 else ''} rejected"
     rejected = sum(int(upload.counts.get(f"error_{rt}", 0) or 0) for rt in ("020", "030", "050"))
     return f"{rejected} record{'s' if rejected != 1 else ''} of rejected students"
 
