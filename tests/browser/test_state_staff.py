@@ -57,3 +57,44 @@ def test_state_staff_edit_a_collection_period(reference, live_server, page, make
     page.goto("/reference/periods/history/")
     expect(page.locator("#row-history")).to_contain_text("2024-25")
     assert TableChange.objects.filter(table="periods").count() == 1
+
+
+def test_losfa_core_table_user_keeps_the_core_tables_and_never_reaches_the_registry(reference, live_server, page,
+                                                                                      make_user, watch):
+    from core_tables.models import Curriculum, Sponsor
+
+    sign_in(page, live_server, make_user("ELOSCOR", "losfa-core-tables"))
+    watch.allow(r"Failed to load resource: the server responded with a status of 403")
+    page.goto("/")
+    page.click("#nav-state-staff")
+    expect(page.locator("#table-curricula")).to_be_visible()
+    expect(page.locator("#table-registry")).to_have_count(0)
+    page.click("#table-curricula")
+    tu = Curriculum.objects.get(code="TU")
+    expect(page.locator(f"#reference-table a[href='/reference/curricula/{tu.pk}/']")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("A change here recalculates every student's stored Core Progress.")
+    shot(page, "state-staff-curricula-losfa")
+    page.goto("/reference/sponsors/")
+    sponsor = Sponsor.objects.get(code="017")
+    expect(page.locator(f"#reference-table tr[data-pk='{sponsor.pk}']")).to_contain_text("017")
+    expect(page.locator("#reference-table tbody a")).to_have_count(0)  # read only: no row opens for editing
+    expect(page.locator("#add-row")).to_have_count(0)
+    assert page.goto("/reference/registry/").status == 403
+    expect(page.locator("main .alert-danger")).to_contain_text("may not open the Secure ID registry")
+
+
+def test_ldoe_searches_the_registry(reference, live_server, page, make_user):
+    from core_tables.models import SecureId
+
+    entry = SecureId.objects.order_by("unique_id").first()
+    sign_in(page, live_server, make_user("ELDOE01", "ldoe"))
+    page.goto("/reference/")
+    page.click("#table-registry")
+    page.fill("#table-q", entry.last_name)
+    page.click("form[role=search] button")
+    expect(page.locator(f"#reference-table tr[data-pk='{entry.pk}']")).to_contain_text(entry.first_name)
+    shot(page, "state-staff-registry")
+    page.locator(f"#reference-table tr[data-pk='{entry.pk}'] a").click()
+    expect(page.locator("h1")).to_contain_text(entry.unique_id)
+    expect(page.locator("#id_birth_date")).to_have_value(entry.birth_date.isoformat())
+    shot(page, "state-staff-registry-entry")
