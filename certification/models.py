@@ -8,6 +8,7 @@ transcript (S, a new `OfficialTranscript` version) or rejects it with the reason
 from django.db import models
 
 from core_tables.models import Site, Sponsor
+from sts.jobs import JobModel
 
 
 class Certification(models.Model):
@@ -96,3 +97,20 @@ class OtsEntry(models.Model):
         ordering = ["-queued_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["certification", "state_id"], name="uniq_ots_entry")]
         indexes = [models.Index(fields=["sponsor", "state_id", "bssy"]), models.Index(fields=["status"])]
+
+
+class IssueBatch(JobModel):
+    """A chunk of OTS entries issued by one worker task: a job of the one lifecycle (sts/jobs.py).
+    A lost worker's batch is taken over; a batch that stops for good leaves its entries queued
+    (never rejected: a worker's or the database's trouble is not the student's) and the Certify
+    screen offers to issue them again."""
+    JOB_TASK = "certification.tasks.issue_batch"
+    JOB_LABEL = "transcript issuing"
+    STATUSES = [("queued", "Queued"), ("running", "Running"), ("done", "Done"), ("failed", "Failed")]
+    certification = models.ForeignKey(Certification, on_delete=models.PROTECT, related_name="batches")
+    entry_ids = models.JSONField(default=list)
+    status = models.CharField(max_length=8, choices=STATUSES, default="queued", db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]

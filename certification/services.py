@@ -9,11 +9,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -22,7 +23,9 @@ from transcripts.models import GraduateDataChange, Student
 from transcripts.progress_store import recompute
 
 from . import pdf
-from .models import Certification, OfficialTranscript, OtsEntry
+from sts import jobs
+
+from .models import Certification, IssueBatch, OfficialTranscript, OtsEntry
 from .readiness import PUBLIC_KINDS, SiteState, reasons_not_ready, site_state
 from .signing import SigningNotConfigured, sign_pdf
 from .transcript import Gatherer, facts_of, progress_stale, students_for_transcripts
@@ -123,15 +126,36 @@ def certify_site(site, bssy: int, *, by: str, queue: bool = True) -> CertifyOutc
         ids = [e.pk for e in entries] if entries and entries[0].pk else list(
             certification.entries.order_by("pk").values_list("pk", flat=True))
         if queue:
-            transaction.on_commit(lambda: queue_entries(ids))
+            queue_entries(ids, certification)
     return CertifyOutcome(certification, found.ready, found.not_ready, ids)
 
 
-def queue_entries(entry_ids):
-    from .tasks import issue_transcripts
+def queue_entries(entry_ids, certification=None):
+    """Hand the entries to the workers in batches of CHUNK, each a job (sts/jobs.py)."""
+    if not entry_ids:
+        return []
+    if certification is None:
+        certification = OtsEntry.objects.get(pk=entry_ids[0]).certification
+    batches = []
+    with transaction.atomic():
+        for start in range(0, len(entry_ids), CHUNK):
+            batch = IssueBatch.objects.create(certification=certification, entry_ids=list(entry_ids[start:start + CHUNK]),
+                                              **jobs.queued_fields(IssueBatch))
+            jobs.enqueue(batch)
+            batches.append(batch)
+    return batches
 
-    for start in range(0, len(entry_ids), CHUNK):
-        issue_transcripts.delay(entry_ids[start:start + CHUNK])
+
+def issue_again(certification) -> int:
+    """Issue again the graduates of failed batches of this certification that are still queued
+    (the Certify screen's "Issue again"). Returns how many entries were queued."""
+    failed = list(certification.batches.filter(status=IssueBatch.JOB_FAILED))
+    ids = [pk for b in failed for pk in b.entry_ids]
+    waiting = list(OtsEntry.objects.filter(pk__in=ids, status=OtsEntry.QUEUED).order_by("pk").values_list("pk", flat=True))
+    with transaction.atomic():
+        IssueBatch.objects.filter(pk__in=[b.pk for b in failed]).update(status="done", message="Issued again in a new batch")
+        queue_entries(waiting, certification)
+    return len(waiting)
 
 
 UNCERTIFIED_REASON = "Withdrawn: site un-certified on {at:%m/%d/%Y %H:%M} by {by}"
@@ -155,33 +179,45 @@ def uncertify_site(site, bssy: int, *, by: str) -> tuple[Certification, int]:
 
 # --- issuing (the OTS worker) --------------------------------------------------------------------
 
+class IssueProblem(jobs.JobRefused):
+    """Some transcripts of a batch could not be produced (a configuration fault or a defect): their
+    graduates stay queued, never rejected, and the batch fails with this message."""
+
+
+def run_batch(batch):
+    """The OTS worker's job: process the batch's entries, then end it (sts/jobs.py)."""
+    process_entries(batch.entry_ids)
+    jobs.finish(batch, "done")
+
+
 def process_entries(entry_ids) -> dict:
-    """Issue or reject each queued entry; returns {"S": n, "R": n, "skipped": n}."""
+    """Issue or reject each queued entry; returns {"S": n, "R": n, "skipped": n}.
+
+    A transient database error (a lock, a deadlock, a lost connection) is retried with backoff; it
+    never rejects a student. A signing fault stops the batch at once; another error leaves that
+    graduate queued, processes the rest, then raises IssueProblem. R carries only the guide's reasons."""
     gatherer = Gatherer()
     counts = {"S": 0, "R": 0, "skipped": 0}
+    failed = []
     for entry_id in entry_ids:
         try:
-            status = issue_entry(entry_id, gatherer)
+            status = jobs.retry_transient(issue_entry, entry_id, gatherer)
         except SigningNotConfigured as exc:
             log.error("OTS entry %s: %s", entry_id, exc)
-            status = _reject_after_error(entry_id, f"The transcript could not be signed: {exc}")
-        except Exception:  # a bad record must not kill the worker nor leave the entry queued forever
+            raise IssueProblem(f"Official transcripts cannot be signed: {exc} The graduates stay in the OTS queue; "
+                               "state staff must fix the signing configuration, then issue again.") from exc
+        except jobs.StillTransient:
+            raise
+        except Exception:  # a defect must not kill the worker nor reject the graduate
             log.exception("OTS entry %s failed", entry_id)
-            status = _reject_after_error(entry_id, "The transcript could not be produced; the error was logged "
-                                                   "for support.")
+            failed.append(entry_id)
+            continue
         counts[status or "skipped"] += 1
+    if failed:
+        raise IssueProblem(f"{len(failed)} official transcript{'s' if len(failed) != 1 else ''} could not be produced "
+                           "(the error was logged for support); those graduates stay in the OTS queue. The others were "
+                           "processed. Issue again once support has looked at it.")
     return counts
-
-
-def _reject_after_error(entry_id, reason):
-    with transaction.atomic():
-        entry = OtsEntry.objects.select_for_update().filter(pk=entry_id, status=OtsEntry.QUEUED).first()
-        if entry is None:
-            return None
-        entry.status, entry.reason, entry.processed_at = OtsEntry.REJECTED, reason[:500], timezone.now()
-        entry.attempts += 1
-        entry.save(update_fields=["status", "reason", "processed_at", "attempts"])
-        return OtsEntry.REJECTED
 
 
 def locked_entry(entry_id: int) -> OtsEntry | None:
@@ -263,17 +299,43 @@ def _issue(student, data, content_hash, version, cert) -> OfficialTranscript:
         f"{student.state_id}-v{version}-{secrets.token_hex(6)}.pdf")
     target = Path(settings.PRIVATE_MEDIA_ROOT) / relative
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(signed)
+    tmp = jobs.temp_name(target)
+    tmp.write_bytes(signed)
     try:
         with transaction.atomic():
-            return OfficialTranscript.objects.create(
+            transcript = OfficialTranscript.objects.create(
                 state_id=student.state_id, bssy=student.bssy, sponsor=student.sponsor, site=student.site,
                 student=student, display_name=data.name[:80], version=version, certification=cert, issued_at=now,
                 path=str(relative), size=len(signed), pages=pages, sha256=hashlib.sha256(signed).hexdigest(),
                 code=code, data_hash=content_hash)
-    except IntegrityError:
+            # Renamed into place with its row: a row never points at a missing or partial file; a
+            # file left by a worker killed before the commit is one no row names (sweep_transcripts).
+            jobs.publish(tmp, target)
+            return transcript
+    except BaseException:  # the row was not made: neither file stays (the name is this version's own)
+        tmp.unlink(missing_ok=True)
         target.unlink(missing_ok=True)
         raise
+
+
+def sweep_transcripts(older_than: float | None = None) -> int:
+    """Transcript files that no OfficialTranscript names (a worker killed between writing the file
+    and committing its row, or an outer transaction rolled back), and temporary files left behind.
+    Returns how many were removed."""
+    root = Path(settings.PRIVATE_MEDIA_ROOT) / "transcripts"
+    removed = jobs.sweep_temporary(root, older_than)
+    if not root.exists():
+        return removed
+    limit = time.time() - (jobs.stale_seconds() if older_than is None else older_than)
+    for folder in {p.parent for p in root.rglob("*.pdf")}:
+        files = {str(p.relative_to(settings.PRIVATE_MEDIA_ROOT)): p for p in folder.glob("*.pdf")
+                 if not p.name.startswith(jobs.TEMP_MARK)}
+        named = set(OfficialTranscript.objects.filter(path__in=list(files)).values_list("path", flat=True))
+        for relative, path in files.items():
+            if relative not in named and path.stat().st_mtime <= limit:
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed
 
 
 def certify_and_issue(site, bssy: int, *, by: str) -> CertifyOutcome:

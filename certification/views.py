@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from core_tables.periods import period_status
 from sts.accounts import permissions
 from sts.accounts.permissions import Action, PeriodClosed
+from sts import jobs
 from sts.export_views import start_export
 
 from . import services
@@ -64,7 +65,11 @@ def certify_site(request, site_code):
         (s, reasons, entries.get(s.state_id)) for s, reasons in found.not_ready]
     graduates.sort(key=lambda g: (g[0].last_name, g[0].first_name, g[0].state_id))
     counts = {code: sum(1 for e in entries.values() if e.status == code) for code in "QSR"}
-    context = {"site": site, "state": services.state_of(site.pk, bssy), "graduates": graduates,
+    jobs.reap_now_and_then()  # a lost worker's batch is taken over as soon as anyone looks
+    batches = list(latest.batches.all()) if entries else []
+    issuing = {"live": [b for b in batches if not b.finished],
+               "failed": [b for b in batches if b.status == b.JOB_FAILED]}
+    context = {"issuing": issuing, "site": site, "state": services.state_of(site.pk, bssy), "graduates": graduates,
                "ready": len(found.ready), "not_ready": len(found.not_ready), "latest": latest, "counts": counts,
                "history": Certification.objects.filter(site=site, bssy=bssy)[:20],
                "public": site.sponsor.kind in PUBLIC_KINDS, "nonpublic_message": services.NONPUBLIC_MESSAGE,
@@ -76,6 +81,8 @@ def certify_site(request, site_code):
 
 def _certify_action(request, site, bssy):
     action = request.POST.get("action")
+    if action == "issue_again":
+        return _issue_again(request, site, bssy)
     if action not in ("certify", "uncertify"):
         messages.error(request, "Choose Certify or Un-certify.")
         return redirect("certification:site", site_code=site.code)
@@ -98,6 +105,23 @@ def _certify_action(request, site, bssy):
         messages.error(request, str(exc))
     except services.NotCertifiable as exc:
         messages.error(request, str(exc))
+    return redirect("certification:site", site_code=site.code)
+
+
+def _issue_again(request, site, bssy):
+    """Queue again the graduates whose issuing stopped (a batch failed: a configuration fault or a
+    defect, never the student's). Same right as certifying."""
+    try:
+        permissions.require_write(request.user, Action.CERTIFY, site=site, bssy=bssy)
+    except PeriodClosed as exc:
+        messages.error(request, str(exc))
+        return redirect("certification:site", site_code=site.code)
+    latest = services.latest_certification(site.pk, bssy)
+    if latest is None or latest.action != Certification.CERTIFY:
+        messages.error(request, "The site is not certified: certify it to issue official transcripts.")
+    else:
+        n = services.issue_again(latest)
+        messages.success(request, f"{n} graduate{'s' if n != 1 else ''} queued again for official transcripts.")
     return redirect("certification:site", site_code=site.code)
 
 

@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from . import jobs
 from .exports import EXPORTERS, content_type
 from .models import ExportJob
-from .tasks import read_progress, run_export
+from .tasks import read_progress
 
 
 def keep_period():
@@ -42,15 +43,15 @@ def queue_export(user, exporter_name, fmt, params) -> ExportJob:
     with transaction.atomic():
         # One request at a time per user decides whether to join (two clicks in a row).
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-        running = ExportJob.objects.filter(user=user, key=key, status__in=["queued", "running"],
-                                           created_at__gt=timezone.now() - keep_period()).first()
-        if running:
-            return running
+        for running in ExportJob.objects.filter(user=user, key=key, status__in=["queued", "running"],
+                                                created_at__gt=timezone.now() - keep_period()):
+            if jobs.is_live(running):  # never join a job whose worker is gone
+                return running
         title = exporter.title(params)
         filename = exporter.download_name(fmt, params) or f"{slugify(title)[:80] or 'export'}.{fmt}"
         job = ExportJob.objects.create(user=user, exporter=exporter_name, fmt=fmt, params=params, key=key,
-                                       title=title[:200], filename=filename)
-        transaction.on_commit(lambda: run_export.delay(job.pk))
+                                       title=title[:200], filename=filename, **jobs.queued_fields(ExportJob))
+        jobs.enqueue(job)
     return job
 
 
@@ -68,9 +69,12 @@ def start_export(request, exporter_name, fmt, params):
 
 
 def _status(request, job, *, follow):
+    jobs.reap_now_and_then()  # a lost worker's export is retried or failed as soon as anyone looks
+    if not job.finished:
+        job.refresh_from_db()
     done, total = read_progress(job) if job.status == "running" else (0, job.total)
     return render(request, "exports/_status.html", {
-        "job": job, "done": done, "total": total, "follow": follow,
+        "job": job, "done": done, "total": total, "follow": follow, "standing": jobs.describe(job),
         "percent": min(100, int(100 * done / total)) if total else 0})
 
 

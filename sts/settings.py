@@ -82,8 +82,12 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'sts.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Several processes (web + worker) share the file: wait on locks instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
+    # Several processes (web + the worker's pool) share the file. WAL: readers never wait for the
+    # writer. IMMEDIATE: a transaction takes the write lock when it begins, so two writers queue
+    # on the busy timeout instead of deadlocking on a lock upgrade ("database is locked" at once).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": 60, "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -150,17 +154,24 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", 
 
 # Celery: Redis in production; a filesystem broker on a laptop so `make run` needs no server.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://localhost//")
-# Lost workers (docs/decisions.md, "Killed workers"). Tasks are acknowledged late, so the message
-# of a worker killed mid-task stays unacknowledged and Redis hands it out again after the
-# visibility timeout. Uploads do not wait for that: a running upload's heartbeat (every 5 s) going
-# quiet for STS_UPLOAD_STALE_SECONDS makes the reaper (beat, every 60 s, and every look at the
-# upload pages) queue it again, so a lost upload is retried within about 3 minutes. The visibility
-# timeout only has to outlast normal tasks; a task that outlives it and is handed out twice meets
-# the upload's claim (it runs only queued or stale uploads) or is idempotent (exports, recomputes).
+# Lost workers (docs/decisions.md, "Killed workers"). Tasks are acknowledged late, so Redis hands
+# a killed worker's message out again after the visibility timeout. Jobs do not wait for that: a
+# running job's lease going quiet for STS_JOB_STALE_SECONDS makes the reaper (beat, every 60 s,
+# and every look at a page that shows jobs) queue it again, so a lost job is retried within about
+# 3 minutes, on the filesystem broker (which loses a killed worker's message) as on Redis. The
+# visibility timeout only has to outlast normal tasks; a message handed out twice meets the claim.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("STS_BROKER_VISIBILITY_TIMEOUT", default=900)}
-STS_UPLOAD_STALE_SECONDS = env.int("STS_UPLOAD_STALE_SECONDS", default=120)
+# The one job lifecycle (sts/jobs.py): a running job whose lease (renewed every 5 s) is older than
+# this is taken over; a queued one nobody claimed in this time is sent again.
+STS_JOB_STALE_SECONDS = env.int("STS_JOB_STALE_SECONDS", default=120)
+STS_JOB_MAX_ATTEMPTS = env.int("STS_JOB_MAX_ATTEMPTS", default=3)
+# While no worker has been seen, a queued job is sent again this many times, then failed.
+STS_JOB_MAX_RESENDS = env.int("STS_JOB_MAX_RESENDS", default=15)
+STS_JOB_TRANSIENT_TRIES = env.int("STS_JOB_TRANSIENT_TRIES", default=6)
 CELERY_BEAT_SCHEDULE = {
-    "reap-stale-uploads": {"task": "uploads.tasks.reap_stale_uploads", "schedule": 60.0},
+    "reap-jobs": {"task": "sts.tasks.reap_jobs", "schedule": env.float("STS_REAP_EVERY_SECONDS", default=60.0)},
+    "sweep-export-files": {"task": "sts.tasks.sweep_export_files", "schedule": 600.0},
+    "sweep-transcript-files": {"task": "certification.tasks.sweep_transcript_files", "schedule": 600.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 if CELERY_BROKER_URL.startswith("filesystem://"):

@@ -1,9 +1,11 @@
 """Exports run by Celery workers (pretix's pattern): progress in the cache, the file under
-PRIVATE_MEDIA_ROOT/exports, the job's state in `ExportJob`. A large export renders in parts, one
-task each, so several worker processes share it; the last part to finish zips them.
+PRIVATE_MEDIA_ROOT/exports, the job's state in `ExportJob`, a job of the one lifecycle
+(sts/jobs.py). A large export renders in parts (`ExportPart`, jobs of their own), so several
+worker processes share it; the last part to finish zips them.
 
-Redelivery (acks_late) is harmless: a finished job is left alone, a part already done is not
-counted twice, and the zip is written under a temporary name first."""
+Files are written in a temporary folder and renamed into place in the transaction that marks the
+job (or part) done: a killed worker leaves no half-written file at a final path, and the sweep
+removes its temporary folder. A redelivered or reaped run never publishes over a newer one."""
 import datetime as dt
 import logging
 from pathlib import Path
@@ -11,9 +13,11 @@ from pathlib import Path
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+
+from . import jobs
+from .exports import export_dir
 
 log = logging.getLogger(__name__)
 PROGRESS_SECONDS = 6 * 3600
@@ -26,7 +30,8 @@ def progress_key(job_id, part=None):
 def read_progress(job):
     """(records done, total or None) of a running export, from the cache the workers write."""
     if not job.parts:
-        return cache.get(progress_key(job.pk)) or (0, job.total)
+        done, total = jobs.read_progress(job)
+        return done, total if total is not None else job.total
     values = cache.get_many([progress_key(job.pk, i) for i in range(len(job.parts))]).values()
     return sum(done for done, _ in values), job.total
 
@@ -35,116 +40,127 @@ def keep_until():
     return timezone.now() + dt.timedelta(hours=settings.STS_EXPORT_KEEP_HOURS)
 
 
-def _file_of(job):
-    from .exports import export_dir
-
-    return export_dir() / f"{job.pk}-{job.filename}"
-
-
-def _fail(job, message):
-    job.status, job.message, job.finished_at, job.expires_at = "failed", message, timezone.now(), keep_until()
-    job.save(update_fields=["status", "message", "finished_at", "expires_at"])
-
-
-def _done(job, written: Path):
-    """The job is done: the file the exporter wrote (maybe a .zip) is what the user downloads."""
-    written = Path(written)
-    if written.suffix != Path(job.filename).suffix:
-        job.filename = Path(job.filename).with_suffix(written.suffix).name
-    job.status, job.path, job.size = "done", str(written), written.stat().st_size
-    job.finished_at, job.expires_at = timezone.now(), keep_until()
-    job.save(update_fields=["status", "path", "filename", "size", "finished_at", "expires_at"])
+def _finish_with(job, tmp: Path) -> bool:
+    """End the export with the file the exporter wrote (maybe a .zip) at `tmp`: renamed into place
+    in the transaction that marks the job done, so a row never points at a missing or partial file
+    and a run taken over publishes nothing."""
+    name = job.filename
+    if tmp.suffix != Path(name).suffix:
+        name = Path(name).with_suffix(tmp.suffix).name
+    final = export_dir() / f"{job.pk}-{name}"
+    with transaction.atomic():
+        if not jobs.finish(job, "done", path=str(final), filename=name, size=tmp.stat().st_size,
+                           expires_at=keep_until()):
+            return False
+        jobs.publish(tmp, final)
+    return True
 
 
-def _guarded(job, work):
-    """Run `work()`; a refusal or a bad parameter fails the job with its message, anything else
-    with a generic one (the traceback goes to the log): the worker never dies of a report bug."""
-    try:
-        return work()
-    except (PermissionDenied, BadRequest) as exc:
-        _fail(job, str(exc) or "Not allowed.")
-    except Exception:
-        log.exception("export %s failed", job.pk)
-        _fail(job, "The export failed; the error was logged for support.")
-    return None
-
-
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def run_export(job_id):
-    from .exports import EXPORTERS
     from .models import ExportJob
 
     purge_expired()
-    job = ExportJob.objects.select_related("user").filter(pk=job_id).first()
-    if job is None or job.finished or (job.status == "running" and job.parts):
-        return  # already done, or already split into parts (a redelivered message)
-    exporter = EXPORTERS[job.exporter].bind(job.user)
+    jobs.execute(ExportJob, job_id, _run_export)
 
-    def start():
-        exporter.check(job.user, job.params)  # permissions may have changed since the request
-        job.status, job.total = "running", exporter.count(job.params)
-        job.parts = exporter.parts(job.params) or []
-        if len(job.parts) == 1:
-            job.parts = []  # one part: rendered here like any export
-        job.save(update_fields=["status", "total", "parts"])
-        if job.parts:
-            for i in range(len(job.parts)):
-                run_export_part.delay(job.pk, i)
-            return
-        path = _file_of(job)
+
+def _run_export(job):
+    from .exports import EXPORTERS
+    from .models import ExportPart
+
+    exporter = EXPORTERS[job.exporter].bind(job.user)
+    exporter.check(job.user, job.params)  # permissions may have changed since the request
+    if job.total is None or not job.parts:
+        job.total = exporter.count(job.params)
+        parts = exporter.parts(job.params) or []
+        job.parts = parts if len(parts) > 1 else []  # one part: rendered here like any export
+        type(job).objects.filter(pk=job.pk).update(total=job.total, parts=job.parts)
+    if job.parts:
+        _fan_out(job, ExportPart)
+        return
+    with jobs.atomic_dir(export_dir(), owner=job) as work:
+        target = work / job.filename
 
         def progress(done, total):
-            cache.set(progress_key(job.pk), (done, total if total is not None else job.total), PROGRESS_SECONDS)
-        _done(job, exporter.render(job.fmt, job.params, path, progress=progress) or path)
-        cache.delete(progress_key(job.pk))
-    _guarded(job, start)
+            jobs.progress(job, done, total if total is not None else job.total)
+        written = Path(exporter.render(job.fmt, job.params, target, progress=progress) or target)
+        _finish_with(job, written)
 
 
-@shared_task(acks_late=True)
-def run_export_part(job_id, index):
-    from .exports import EXPORTERS, write_zip, zip_path
+def _fan_out(job, part_model):
+    """Parts as jobs of their own (several workers share them); a part already done is kept. When
+    every part is done already (the last one's worker died zipping), zip them here."""
+    with transaction.atomic():
+        for i in range(len(job.parts)):
+            part, created = part_model.objects.get_or_create(job=job, index=i, defaults=jobs.queued_fields(part_model))
+            if created or part.status == part.JOB_QUEUED:
+                jobs.enqueue(part)
+    if not part_model.objects.filter(job=job).exclude(status="done").exists():
+        _zip_parts(job)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def run_export_part(part_id):
+    from .models import ExportPart
+
+    jobs.execute(ExportPart, part_id, _run_export_part)
+
+
+def _run_export_part(part):
+    from .exports import EXPORTERS
     from .models import ExportJob
 
-    job = ExportJob.objects.select_related("user").filter(pk=job_id).first()
-    if job is None or job.finished or index in job.parts_done:
+    job = ExportJob.objects.select_related("user").get(pk=part.job_id)
+    if job.finished:
+        jobs.finish(part, "done")
         return
     exporter = EXPORTERS[job.exporter].bind(job.user)
-    target = _part_file(job, index)
+    exporter.check(job.user, job.params)
+    index = part.index
 
-    def render():
-        exporter.check(job.user, job.params)
-
-        def progress(done, total):
-            cache.set(progress_key(job.pk, index), (done, total), PROGRESS_SECONDS)
+    def progress(done, total):
+        cache.set(progress_key(job.pk, index), (done, total), PROGRESS_SECONDS)
+    with jobs.atomic_dir(export_dir(), owner=part) as work:
+        target = work / _part_file(job, index).name
         exporter.render_part(job.fmt, job.params, job.parts[index], target, progress)
         with transaction.atomic():
-            locked = ExportJob.objects.select_for_update().get(pk=job.pk)
-            if locked.finished:
+            ExportJob.objects.select_for_update().filter(pk=job.pk).first()  # parts finish one at a time
+            if not jobs.finish(part, "done"):
                 return
-            locked.parts_done = sorted({*locked.parts_done, index})
-            locked.save(update_fields=["parts_done"])
-            if len(locked.parts_done) < len(locked.parts):
+            jobs.publish(target, _part_file(job, index))
+    _zip_parts(job)
+
+
+def _zip_parts(job):
+    """When every part is done, zip them and end the export (once: under the job's row lock)."""
+    from .exports import EXPORTERS, write_zip
+    from .models import ExportJob, ExportPart
+
+    exporter = EXPORTERS[job.exporter].bind(job.user)
+    with transaction.atomic():
+        locked = ExportJob.objects.select_for_update().select_related("user").get(pk=job.pk)
+        if locked.status != locked.JOB_RUNNING or ExportPart.objects.filter(job=locked).exclude(status="done").exists():
+            return
+        locked.parts_done = list(range(len(locked.parts)))
+        ExportJob.objects.filter(pk=locked.pk).update(parts_done=locked.parts_done)
+        members = [(exporter.part_filename(locked.fmt, locked.params, i, part), _part_file(locked, i))
+                   for i, part in enumerate(locked.parts)]
+        with jobs.atomic_dir(export_dir()) as work:
+            out = write_zip(members, work / Path(locked.filename).with_suffix(".zip").name)
+            if not _finish_with(locked, out):
                 return
-            members = [(exporter.part_filename(locked.fmt, locked.params, i, part), _part_file(locked, i))
-                       for i, part in enumerate(locked.parts)]
-            out = write_zip(members, zip_path(_file_of(locked)))
-            _done(locked, out)
-        for i in range(len(locked.parts)):
-            _part_file(locked, i).unlink(missing_ok=True)
-            cache.delete(progress_key(job.pk, i))
-    _guarded(job, render)
+    for i in range(len(locked.parts)):
+        _part_file(locked, i).unlink(missing_ok=True)
+        cache.delete(progress_key(job.pk, i))
 
 
 def _part_file(job, index):
-    from .exports import export_dir
-
     return export_dir() / f"{job.pk}-part{index:04d}.{job.fmt}"
 
 
 def purge_expired(now=None) -> int:
     """Delete the files and rows of exports past their keep time (and of jobs that never finished
     within it). Returns how many jobs were removed."""
-    from .exports import export_dir
     from .models import ExportJob
 
     now = now or timezone.now()
@@ -152,6 +168,7 @@ def purge_expired(now=None) -> int:
     expired = ExportJob.objects.filter(expires_at__lt=now) | ExportJob.objects.filter(
         expires_at__isnull=True, created_at__lt=stale)
     removed = 0
+    jobs.sweep_temporary(export_dir())
     for job in expired.only("pk", "path", "parts"):
         if job.path:
             Path(job.path).unlink(missing_ok=True)
@@ -159,4 +176,37 @@ def purge_expired(now=None) -> int:
             leftover.unlink(missing_ok=True)
         job.delete()
         removed += 1
+    return removed + sweep_strays()
+
+
+def sweep_strays() -> int:
+    """Files under exports/ that no export owns: of a job gone or failed (a worker killed between
+    publishing a file and committing its row). Returns how many were removed."""
+    from .models import ExportJob
+
+    files = {}
+    for path in export_dir().iterdir():
+        pk, _sep, _rest = path.name.partition("-")
+        if pk.isdigit() and path.is_file():
+            files.setdefault(int(pk), []).append(path)
+    alive = dict(ExportJob.objects.filter(pk__in=list(files)).values_list("pk", "status"))
+    removed = 0
+    for pk, paths in files.items():
+        if alive.get(pk) in (None, "failed"):
+            for path in paths:
+                path.unlink(missing_ok=True)
+                removed += 1
     return removed
+
+
+@shared_task
+def reap_jobs():
+    """Celery beat: take over every job whose worker is gone, send again every lost message."""
+    return jobs.reap()
+
+
+@shared_task
+def sweep_export_files():
+    """Celery beat: expired exports, files a killed worker left (temporary ones, and finished ones
+    no export owns)."""
+    return purge_expired()

@@ -7,6 +7,7 @@ names, birth date and SSN-based State ID.
 from django.db import models
 
 from core_tables.models import Site, Sponsor
+from sts.jobs import JobModel
 
 
 class Student(models.Model):
@@ -236,3 +237,18 @@ class IbcHistory(models.Model):
         verbose_name = "IBC history record"
         constraints = [models.UniqueConstraint(fields=["state_id", "ibc_code", "pass_fail", "year_earned",
                                                        "semester_earned"], name="uniq_ibc_history")]
+
+
+class RecomputeBatch(JobModel):
+    """Stored progress to recompute for a bounded batch of students (after an upload, an online
+    change or a core-table change): a job of the one lifecycle (sts/jobs.py), so a lost worker's
+    batch is taken over and several workers share a large recalculation."""
+    JOB_TASK = "transcripts.tasks.recompute_batch"
+    JOB_LABEL = "recalculation"
+    STATUSES = [("queued", "Queued"), ("running", "Running"), ("done", "Done"), ("failed", "Failed")]
+    student_ids = models.JSONField(default=list)
+    status = models.CharField(max_length=8, choices=STATUSES, default="queued", db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]

@@ -2,12 +2,19 @@ from django.conf import settings
 from django.db import models
 
 from core_tables.models import Sponsor
+from sts.jobs import JobModel
 
 
 FINISHED = ("complete", "not_accepted", "failed", "superseded")
 
 
-class Upload(models.Model):
+class Upload(JobModel):
+    """A batch file and its run, a job of the one lifecycle (sts/jobs.py): Queued, Processing,
+    then Complete, File Not Accepted, Failed or Superseded."""
+    JOB_TASK = "uploads.tasks.process_upload"
+    JOB_RUNNING = "processing"
+    JOB_FINAL = frozenset(FINISHED)
+    JOB_LABEL = "upload"
     MODES = [("validate", "Validate only"), ("partial", "Update partial list"),
              ("replace", "Delete all records and replace")]
     STATUSES = [("queued", "Queued"), ("processing", "Processing"), ("complete", "Complete"),
@@ -23,9 +30,6 @@ class Upload(models.Model):
     today = models.DateField(null=True, blank=True, help_text="Date the edits took as today")
     status = models.CharField(max_length=12, choices=STATUSES, default="queued", db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
     students_done = models.PositiveIntegerField(default=0)
     students_total = models.PositiveIntegerField(default=0)
     result = models.JSONField(default=dict, blank=True)  # the sts_validate JSON, without the error list
@@ -38,9 +42,10 @@ class Upload(models.Model):
     def __str__(self):
         return f"Upload {self.pk} {self.original_name}"
 
-    @property
-    def finished(self):
-        return self.status in FINISHED
+    def on_job_failed(self, message):
+        # The report reads the outcome from `result`, as for every other ending.
+        type(self).objects.filter(pk=self.pk).update(result={"message": message})
+        self.result = {"message": message}
 
     @property
     def percent(self):

@@ -103,12 +103,14 @@ class Run:
 
 
 def run_pipeline(path, original_name, *, mode, bssy=None, today=None, user=None, progress=None, source="batch",
-                 upload=None):
+                 upload=None, on_written=None):
     """Process one uploaded file (a .txt or a .zip of .txt). `mode`: validate | partial | replace.
     `user`: whose rights apply (None: a command without a user, validate only). `upload`: the
     (Upload pk, attempt) this run writes for: before writing, under the sponsor-year lock, the run
     checks that the attempt is still the upload's and that no later upload for the same sponsor
-    and BSSY has completed (else it ends superseded and writes nothing). Returns a Run."""
+    and BSSY has completed (else it ends superseded and writes nothing). `on_written(run)` runs in
+    the transaction that writes the records (the upload's outcome commits with its data: a worker
+    lost between the two never leaves loaded data under an upload still Processing). Returns a Run."""
     today = today or dt.date.today()
     run = Run()
     if notice := name_notice(original_name):
@@ -153,6 +155,8 @@ def run_pipeline(path, original_name, *, mode, bssy=None, today=None, user=None,
                              source=source, upload=upload)
                     if checking == "validate":
                         transaction.set_rollback(True)
+                    elif on_written is not None:
+                        on_written(run)
             except NotAccepted as exc:
                 return _reject(run, exc.errors + (problems if closed else []), keep_student_errors=True)
             except Superseded as exc:

@@ -6,6 +6,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from sts import jobs
+
 from .files import storage_name
 from .models import Upload
 
@@ -26,7 +28,7 @@ def store_upload(user, name, chunks, *, mode, bssy=None, today=None):
     """Create the Upload and write its original file; returns the Upload (status queued)."""
     with transaction.atomic():
         upload = Upload.objects.create(user=user, mode=mode, bssy=bssy, original_name=name, stored_path="",
-                                       today=today)
+                                       today=today, **jobs.queued_fields(Upload))
         path = storage_dir(upload.pk) / storage_name(name)
         digest, size = hashlib.sha256(), 0
         with open(path, "wb") as out:

@@ -27,7 +27,7 @@ from .layouts import FIELD_LABELS
 from .queries import filter_errors, may_download_original, row_sites, uploads_visible_to, visible_errors
 from .recordview import record_blocks
 from .storage import store_upload
-from .tasks import read_progress, reap_now_and_then
+from .tasks import queue_upload, read_progress, reap_now_and_then
 
 
 @login_required
@@ -97,11 +97,9 @@ def replace_scope_fragment(request):
 
 
 def _store_and_queue(user, name, incoming, data):
-    from .tasks import process_upload
-
     with transaction.atomic():
         job = store_upload(user, name, incoming.chunks(), mode=data["mode"], bssy=data["bssy"])
-        transaction.on_commit(lambda: process_upload.delay(job.pk))
+        queue_upload(job)
     return job
 
 

@@ -173,12 +173,36 @@ def test_nonpublic_sites_are_not_certified(open_period):
         services.certify_site(site, BSSY, by="ELDOE01")
 
 
-def test_a_render_failure_rejects_the_entry_and_keeps_the_worker_alive(open_period, site, settings):
+def test_a_signing_fault_is_not_the_students_fault(open_period, site, settings):
+    """A configuration fault stops issuing with a message for state staff; the graduate stays queued
+    (never rejected) and is issued once the configuration is mended."""
     grad = make_graduate(0)
+    good_key = settings.STS_SIGNING_KEY
     settings.STS_SIGNING_KEY = "/nonexistent/key.pem"
-    services.certify_and_issue(site, BSSY, by="E017ALL")
+    with pytest.raises(services.IssueProblem, match="cannot be signed"):
+        services.certify_and_issue(site, BSSY, by="E017ALL")
     entry = entry_of(grad)
-    assert entry.status == "R" and entry.reason.startswith("The transcript could not be signed: No signing certificate")
+    assert entry.status == "Q" and entry.reason == ""
+    settings.STS_SIGNING_KEY = good_key
+    assert services.process_entries([entry.pk]) == {"S": 1, "R": 0, "skipped": 0}
+    assert entry_of(grad).status == "S"
+
+
+def test_a_defect_leaves_the_graduate_queued_and_the_others_issued(open_period, site, monkeypatch):
+    """An unexpected error producing one transcript does not reject that graduate nor stop the batch."""
+    first, second = make_graduate(0), make_graduate(1)
+    outcome = services.certify_site(site, BSSY, by="E017ALL", queue=False)
+    real = services.issue_entry
+    broken = entry_of(first).pk
+
+    def flaky(entry_id, gatherer=None):
+        if entry_id == broken:
+            raise ValueError("a defect")
+        return real(entry_id, gatherer)
+    monkeypatch.setattr(services, "issue_entry", flaky)
+    with pytest.raises(services.IssueProblem, match="1 official transcript could not be produced"):
+        services.process_entries(outcome.entry_ids)
+    assert entry_of(first).status == "Q" and entry_of(second).status == "S"
 
 
 @pytest.mark.postgres

@@ -29,17 +29,20 @@ class Worker:
 
     def __init__(self, media_root, **env):
         self.media_root = media_root
-        self.env = {"STS_BROKER_VISIBILITY_TIMEOUT": "4", "STS_UPLOAD_STALE_SECONDS": "3", **env}
+        self.env = {"STS_BROKER_VISIBILITY_TIMEOUT": "4", "STS_JOB_STALE_SECONDS": "3", **env}
         self.proc = None
+        self.beat = False
 
     def start(self, **env):
         self.env.update(env)
         env = {**os.environ, "DATABASE_URL": _db_url(), "STS_PRIVATE_MEDIA_ROOT": str(self.media_root),
                "DJANGO_SETTINGS_MODULE": "sts.test_settings", "PYTHONUNBUFFERED": "1", **self.env}
         log = open(self.media_root / f"worker-{uuid.uuid4().hex[:6]}.log", "w")
+        # With beat, the reaper runs in the worker as in production (every STS_REAP_EVERY_SECONDS).
+        beat = ["-B", "--schedule", str(self.media_root / f"beat-{uuid.uuid4().hex[:6]}")] if self.beat else []
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "sts", "worker", "--loglevel", "info", "--concurrency", "1",
-             "--without-gossip", "--without-mingle", "-n", f"test-{uuid.uuid4().hex[:8]}@%h"],
+             "--without-gossip", "--without-mingle", "-n", f"test-{uuid.uuid4().hex[:8]}@%h", *beat],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         return self
 

@@ -117,13 +117,13 @@ def test_a_lost_upload_is_queued_again_within_the_stale_time(worker, client, coo
     worker.env["STS_BROKER_VISIBILITY_TIMEOUT"] = "3600"
     worker.stop()
     worker.start()
-    settings.STS_UPLOAD_STALE_SECONDS = 3
+    settings.STS_JOB_STALE_SECONDS = 3
     upload, killed_at = _killed_mid_file(client, worker, tmp_path)
     # Anyone looking at the upload (or beat, every minute) reaps it once its heartbeat is stale.
     wait_for(lambda: client.get(reverse("uploads:detail", args=[upload.pk]), {"part": "status"},
                                 HTTP_HX_REQUEST="true") and Upload.objects.get(pk=upload.pk).status == "queued",
              30, "the stale upload to be queued again")
-    assert time.monotonic() - killed_at < settings.STS_UPLOAD_STALE_SECONDS + 10
+    assert time.monotonic() - killed_at < settings.STS_JOB_STALE_SECONDS + 10
     page = client.get(reverse("uploads:detail", args=[upload.pk])).content.decode()
     assert "queued again" in page
     worker.start()
@@ -136,7 +136,7 @@ def test_an_old_upload_retried_after_a_newer_one_never_overwrites_it(worker, cli
     worker.env["STS_BROKER_VISIBILITY_TIMEOUT"] = "3600"
     worker.stop()
     worker.start()
-    settings.STS_UPLOAD_STALE_SECONDS = 3600  # keep the old upload aside until the newer one is in
+    settings.STS_JOB_STALE_SECONDS = 3600  # keep the old upload aside until the newer one is in
     old, _ = _killed_mid_file(client, worker, tmp_path)
     worker.start()
     newer_file = tmp_path / "newer" / "gen30.txt"
@@ -146,7 +146,7 @@ def test_an_old_upload_retried_after_a_newer_one_never_overwrites_it(worker, cli
     assert newer.status == "complete", newer.result
     snapshot = sorted(Student.objects.filter(sponsor__code="017", bssy=2025).values_list("state_id", "updated_at"))
     assert len(snapshot) == newer.result["students"]["loaded"]
-    settings.STS_UPLOAD_STALE_SECONDS = 2
+    settings.STS_JOB_STALE_SECONDS = 2
     time.sleep(2.5)
     client.get(reverse("uploads:history"))  # reaps: the old upload goes back to the queue
     old = wait_for(lambda: Upload.objects.filter(pk=old.pk, status__in=FINISHED).first(), 120, "the old upload's retry")

@@ -17,7 +17,7 @@ from sts.accounts.models import User
 from sts.accounts.permissions import Action
 
 from ...models import OtsEntry
-from ...services import NotCertifiable, certify_and_issue, state_of, uncertify_site
+from ...services import IssueProblem, NotCertifiable, certify_and_issue, state_of, uncertify_site
 
 
 class Command(BaseCommand):
@@ -53,7 +53,7 @@ class Command(BaseCommand):
                             for e in entries.filter(status=OtsEntry.REJECTED)]
         except PermissionDenied as exc:
             raise CommandError(str(exc) or "Not allowed.") from None
-        except NotCertifiable as exc:
+        except (NotCertifiable, IssueProblem) as exc:
             raise CommandError(str(exc)) from None
         result = {"site": site.code, "bssy": bssy, "state": state_of(site.pk, bssy).code, "graduates": graduates,
                   "issued": issued, "rejected": rejected}
