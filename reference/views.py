@@ -112,11 +112,24 @@ def row_edit(request, slug, pk=None):
         status = 400  # the form again, each field's problem next to it
     else:
         obj = _row(table, pk)
-        form = Form(instance=obj, fixed=table.fixed_on_change)
+        form = Form(instance=obj, fixed=table.fixed_on_change, initial=_initial(table) if obj is None else None)
     return render(request, "reference/form.html", {
         "table": table, "form": form, "obj": obj,
         "changes": history.rows_history(table.slug, obj.pk)[:50] if obj else [],
     }, status=status)
+
+
+def _initial(table) -> dict:
+    """A new collection period starts as the year after the latest, in the guide's normal window."""
+    from core_tables.models import CollectionPeriod
+    from core_tables.periods import current_bssy, default_window
+
+    if table.model is not CollectionPeriod:
+        return {}
+    latest = CollectionPeriod.objects.order_by("-bssy").values_list("bssy", flat=True).first()
+    bssy = latest + 1 if latest else current_bssy()
+    opens, closes = default_window(bssy)
+    return {"bssy": bssy, "opens": opens, "closes": closes}
 
 
 def _row(table, pk, lock=False):

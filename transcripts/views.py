@@ -62,6 +62,7 @@ def student_list(request, site_code):
 def student_detail(request, pk):
     student = get_object_or_404(Student.objects.select_related("site", "sponsor"), pk=pk)
     permissions.require_student(request.user, student)
+    with_registry_names(request.user, [student])
     return render(request, "transcripts/student_detail.html", {
         "student": student,
         "transcripts": with_course_names(student.transcripts.all()),

@@ -120,6 +120,7 @@ def test_lists_and_searches_show_the_registry_full_name_to_users_who_may_see_it(
         client.force_login(user)
         assert full in client.get(list_url).content.decode()
         assert full in client.get(search_url, {"q": entry.last_name[:3], "page": "1"}).content.decode()
+        assert full in client.get(reverse("transcripts:student", args=[partial.pk])).content.decode()
     # LOSFA sees the name only with consent Y (the student is not even listed without it).
     client.force_login(make_user("ELOSINQ", "losfa-inquiry"))
     assert full not in client.get(list_url).content.decode()

@@ -139,6 +139,9 @@ def test_the_bssy_of_a_period_is_fixed_once_added(client, users, periods):
 
 def test_adding_a_period_records_every_value(client, users, periods):
     client.force_login(users["ldoe"])
+    # The form starts as the year after the latest, in the normal December-September window.
+    form = client.get(reverse("reference:add", args=["periods"])).content.decode()
+    assert 'value="2026"' in form and 'value="2026-12-01"' in form and 'value="2027-09-30"' in form
     response = client.post(reverse("reference:add", args=["periods"]),
                            {"bssy": 2026, "opens": "2026-12-01", "closes": "2027-09-30"})
     assert response.status_code == 302
