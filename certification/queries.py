@@ -104,3 +104,20 @@ def search_transcripts(user, params):
     if params.get("superseded") != "1":
         transcripts = transcripts.filter(superseded_at__isnull=True)
     return transcripts.order_by("display_name", "state_id", "-bssy", "-version")
+
+
+def sites_to_certify(user, bssy: int):
+    """(site, state) of the user's public/charter sites with graduates in `bssy` that are not
+    certified (never, or un-certified): Home's "what needs doing" for certifiers. Sites needing
+    recertification are listed apart (`sites_needing_recertification`)."""
+    from transcripts.graduates import graduates
+    from transcripts.models import Student
+
+    from .services import states_of
+
+    sites = permissions.sites_for(user, Action.CERTIFY).filter(sponsor__kind__in=("public", "charter"))
+    with_graduates = set(graduates(Student.objects.filter(bssy=bssy, site__in=sites)).values_list(
+        "site_id", flat=True).distinct())
+    chosen = [s for s in sites.order_by("code") if s.pk in with_graduates]
+    states = states_of([s.pk for s in chosen], bssy)
+    return [(s, states[s.pk]) for s in chosen if states[s.pk].code in ("never", "uncertified")]

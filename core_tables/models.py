@@ -235,6 +235,9 @@ class PriorPeriodRequest(models.Model):
     class Meta:
         ordering = ["-requested_at"]
 
+    def __str__(self):
+        return f"{self.sponsor.code} {self.bssy} request of {self.requested_at:%m/%d/%Y}"
+
 
 class Announcement(models.Model):
     title = models.CharField(max_length=150)

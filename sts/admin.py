@@ -1,50 +1,46 @@
-"""The admin, for state staff's reference tables. Who may see or change what is asked of
-`permissions` (not Django's model permissions), like every other page."""
+"""The Django admin: for superusers only (repairs by whoever runs the installation). State staff
+work on their own screens (the reference app), which keep a change history and recalculate stored
+progress; the admin offers no bulk delete anywhere."""
 from django.contrib import admin
 
-from .accounts.permissions import Action, can, is_state_staff
+from .accounts.permissions import may_use_admin
 
 
 class StsAdminSite(admin.AdminSite):
-    site_header = "STS reference tables"
+    site_header = "STS administration (superusers)"
     site_title = "STS administration"
-    index_title = "Reference tables"
+    index_title = "Tables"
 
     def has_permission(self, request):
-        return is_state_staff(request.user) and (can(request.user, Action.EDIT_REFERENCE)
-                                                  or can(request.user, Action.EDIT_CORE_TABLES))
+        return may_use_admin(request.user)
 
 
 site = StsAdminSite(name="admin")
+site.disable_action("delete_selected")
 
 
 class ReferenceAdmin(admin.ModelAdmin):
-    """Editable by the holders of `edit_action`; viewable by any state staff with admin access."""
-    edit_action = Action.EDIT_REFERENCE
+    """Every table: superusers only (asked of `permissions`, not Django's model permissions)."""
 
     def has_module_permission(self, request):
-        return site.has_permission(request)
+        return may_use_admin(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return site.has_permission(request)
-
-    def _may_edit(self, request):
-        return can(request.user, self.edit_action)
+        return may_use_admin(request.user)
 
     def has_add_permission(self, request):
-        return self._may_edit(request)
+        return may_use_admin(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return self._may_edit(request)
+        return may_use_admin(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return self._may_edit(request)
+        return may_use_admin(request.user)
 
 
 class CoreTableAdmin(ReferenceAdmin):
-    """Core curricula: LOSFA core-table users edit them too. A change makes every stored progress
-    result stale, so it queues their recomputation."""
-    edit_action = Action.EDIT_CORE_TABLES
+    """Core curricula: a change makes every stored progress result stale, so it queues their
+    recomputation (as the state staff's screens do)."""
 
     def _changed(self):
         from transcripts.signals import reference_tables_changed

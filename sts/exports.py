@@ -57,6 +57,19 @@ class Exporter:
     def title(self, params):
         return self.name
 
+    def scope(self, params) -> dict:
+        """What the export covers, for its heading: {"Sponsor": "017 ...", "Site": ..., "BSSY": ...}."""
+        return {}
+
+    def heading(self, params) -> list[tuple[str, str]]:
+        """The lines under a file's title: what it covers, who asked and when (every PDF prints
+        them; a workbook keeps them on an "About" sheet, so its first sheet stays a plain table)."""
+        from django.utils import timezone
+
+        who = self.user.username if self.user is not None else "an operator's command"
+        return [*self.scope(params).items(), ("Prepared by", who),
+                ("Prepared", f"{timezone.localtime():%m/%d/%Y %H:%M}")]
+
     def download_name(self, fmt, params):
         """The file's name for the user, or None for one made from the title."""
         return None
@@ -80,11 +93,11 @@ class Exporter:
         rows = self.rows(params)
         if progress is not None:
             rows = counted(rows, self.count(params), progress)
-        write = WRITERS[fmt]
+        write, heading = WRITERS[fmt], self.heading(params)
         if fmt == "pdf" and self.pdf_record_columns:
-            write_pdf(self.title(params), rows, path, record_columns=self.pdf_record_columns)
+            write_pdf(self.title(params), rows, path, record_columns=self.pdf_record_columns, heading=heading)
         else:
-            write(self.title(params), rows, path)
+            write(self.title(params), rows, path, heading=heading)
         return path
 
     # --- exports rendered in parts (files of N students, zipped) -----------------------------
@@ -207,14 +220,15 @@ def shown(value):
     return neutralise(as_text(value))
 
 
-def write_csv(title, rows, path):
+def write_csv(title, rows, path, heading=()):
+    """Data only (a CSV is read by programs): the heading is for the PDF and the workbook."""
     with open(path, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         for row in rows:
             writer.writerow([shown(v) for v in row])
 
 
-def write_xlsx(title, rows, path, widths=None):
+def write_xlsx(title, rows, path, widths=None, heading=()):
     """Streaming .xlsx (openpyxl write-only): bold frozen header with an autofilter, column widths
     from the header and the first rows (or `widths`), numbers as numbers, dates as dates."""
     from openpyxl import Workbook
@@ -255,7 +269,25 @@ def write_xlsx(title, rows, path, widths=None):
         ws.append(out)
         count = i
     ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(header)))}{count + 1}"
+    _about_sheet(wb, title, heading)
     wb.save(path)
+
+
+def _about_sheet(wb, title, heading):
+    """The title and heading on a second sheet, "About" (the first stays a table that sorts and filters)."""
+    if not heading:
+        return
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    about = wb.create_sheet("About")
+    about.column_dimensions["A"].width = 16
+    about.column_dimensions["B"].width = 80
+    cell = WriteOnlyCell(about, value=neutralise(title))
+    cell.font = Font(bold=True)
+    about.append([cell])
+    for label, value in heading:
+        about.append([neutralise(label), neutralise(str(value))])
 
 
 def _number_format(value):
@@ -306,7 +338,7 @@ PDF_CSS = ("@page { size: letter landscape; margin: 1cm; @bottom-right { content
            "body { margin: 0; font-family: DejaVu Sans, sans-serif; font-size: 7.5pt } h1 { font-size: 12pt } "
            f"pre {{ font-family: DejaVu Sans Mono, monospace; font-size: {PDF_FONT_PT}pt; line-height: {PDF_LINE_PT}pt; "
            "margin: 0 } pre.head { font-weight: bold; background: #e9ecef; border-bottom: 0.5pt solid #999 } "
-           ".next { break-before: page } "
+           ".next { break-before: page } p.heading { margin: 0 0 4pt; font-size: 7.5pt } "
            # 200 columns at 5.9pt fit the line of a landscape page.
            ".record { font-size: 5.9pt }")
 
@@ -369,7 +401,7 @@ def is_number(value) -> bool:
     return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 
 
-def write_pdf(title, rows, path, record_columns=()):
+def write_pdf(title, rows, path, record_columns=(), heading=()):
     """A paginated listing in fixed columns, the header repeated on every page; numbers right-
     aligned. `record_columns` (header names) print as a full-width line under each row, spaces kept."""
     from weasyprint import HTML
@@ -409,7 +441,7 @@ def write_pdf(title, rows, path, record_columns=()):
         page.extend(lines)
         used += len(lines)
     pages.append(page)
-    body = [f"<h1>{html.escape(title)}</h1>"]
+    body = [f"<h1>{html.escape(title)}</h1>", _heading_html(heading)]
     for n, lines in enumerate(pages):
         body.append(f"<div{' class=next' if n else ''}><pre class='head'{font}>{html.escape(head)}</pre>"
                     f"<pre{font}>{chr(10).join(lines)}</pre></div>")
@@ -419,7 +451,15 @@ def write_pdf(title, rows, path, record_columns=()):
                 f"</head><body>{''.join(body)}</body></html>").write_pdf(path, font_config=font_config())
 
 
-def write_docx(title, rows, path):
+def _heading_html(heading) -> str:
+    """The heading as one line under the title: "Sponsor: 017 ... · BSSY: 2025-26 · Prepared by: ..."."""
+    if not heading:
+        return ""
+    return "<p class='heading'>" + " &middot; ".join(
+        f"<b>{html.escape(str(label))}:</b> {html.escape(str(value))}" for label, value in heading) + "</p>"
+
+
+def write_docx(title, rows, path, heading=()):
     """A Word document: the title as a heading and the rows as a real table (header row repeated)."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
@@ -433,6 +473,8 @@ def write_docx(title, rows, path):
     section.page_width, section.page_height = section.page_height, section.page_width
     doc.styles["Normal"].font.size = Pt(8)
     doc.add_heading(title, level=1)
+    if heading:
+        doc.add_paragraph(" · ".join(f"{label}: {value}" for label, value in heading))
     rows = iter(rows)
     header = next(rows, None)
     if header is None:

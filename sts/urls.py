@@ -21,6 +21,7 @@ urlpatterns = [
     path("exports/new/<str:exporter_name>.<str:fmt>", export_views.export_request, name="export_request"),
     path("accounts/", include("sts.accounts.urls")),
     path("tables/", include("core_tables.urls")),
+    path("reference/", include("reference.urls")),
     path("upload/", include("uploads.urls")),
     path("students/", include("transcripts.urls")),
     path("ots/", include("certification.urls")),

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,7 @@ from core_tables.periods import fmt_bssy, period_status
 
 from .accounts import permissions
 from .lists import Listing
+from .todo import to_do
 
 
 @login_required
@@ -24,6 +26,7 @@ def home(request):
         "period": period_status(request.bssy, sponsor),
         "working_in_prior": request.bssy != request.current_bssy,
         "needs_recertification": _needs_recertification(request.user, request.bssy),
+        "tasks": to_do(request.user, request.bssy, timezone.localdate()),
     })
 
 
@@ -77,7 +80,7 @@ def search_student(request):
     """Search student (every page's search box): State IDs and last names from their start
     ("SMI, J" for both names), among the students of the selected BSSY the user may see. One
     match opens the student; several are listed; none says so."""
-    from transcripts.queries import SEARCH_COLUMNS, search_students
+    from transcripts.queries import SEARCH_COLUMNS, search_students, with_registry_names
 
     q = (request.GET.get("q") or request.GET.get("state_id") or "").strip()
     if not q:
@@ -85,6 +88,7 @@ def search_student(request):
     listing = Listing(request, SEARCH_COLUMNS, default="name", noun="students")
     students = search_students(request.user, q, request.bssy, listing.signed)
     page = listing.paginate(students)
+    with_registry_names(request.user, page)
     if page.paginator.count == 1 and not request.GET.get("page"):
         return redirect("transcripts:student", pk=page[0].pk)
     return render(request, "search.html", {"q": q, "listing": listing, "page": page})

@@ -53,13 +53,31 @@ class SelectionExporter(Exporter):
 
     def title(self, params):
         sel = self.selection(params)
-        return f"{self.label} - {sel.describe()} - BSSY {fmt_bssy(sel.bssy)}"
+        return f"{self.label} - {sel.describe(self.user)} - BSSY {fmt_bssy(sel.bssy)}"
 
     def students(self, params):
         return self.selection(params).students(self.user)
 
+    def scope(self, params):
+        return selection_scope(self.selection(params), self.user)
+
     def count(self, params):
         return self.students(params).count()
+
+
+def selection_scope(sel, user) -> dict:
+    """The heading's sponsor, site (or "my sites") and BSSY of a selection."""
+    from core_tables.models import Site, Sponsor
+
+    sponsor = Sponsor.objects.filter(code=sel.sponsor).first()
+    scope = {"Sponsor": str(sponsor) if sponsor else sel.sponsor}
+    if sel.site:
+        site = Site.objects.filter(code=sel.site).first()
+        scope["Site"] = str(site) if site else sel.site
+    else:
+        scope["Sites"] = sel.describe(user)
+    scope["BSSY"] = fmt_bssy(sel.bssy)
+    return scope
 
 
 def passed_ibcs():
@@ -141,7 +159,7 @@ class StudentSummary(SelectionExporter):
         rows = self.rows(params)
         if progress is not None:
             rows = counted(rows, self.count(params), progress)
-        write_xlsx(self.title(params), rows, path, widths=self.WIDTHS)
+        write_xlsx(self.title(params), rows, path, widths=self.WIDTHS, heading=self.heading(params))
         return path
 
 
@@ -335,7 +353,7 @@ class CoreProgressReport(SelectionExporter):
     def part_filename(self, fmt, params, index, part):
         sel = self.selection(params)
         first = index * settings.STS_REPORT_STUDENTS_PER_FILE + 1
-        return f"{slugify(self.label)}-{slugify(sel.describe())}-{first:05d}-{first + len(part) - 1:05d}.{fmt}"
+        return f"{slugify(self.label)}-{slugify(sel.describe(self.user))}-{first:05d}-{first + len(part) - 1:05d}.{fmt}"
 
     def rows(self, params):  # not a table; the summary of what each page shows
         raise NotImplementedError
@@ -359,7 +377,7 @@ class CoreProgressReport(SelectionExporter):
         sel = self.selection(params)
         from django.utils import timezone
 
-        heading = {"title": self.title(params), "selection": sel.describe(), "bssy": fmt_bssy(sel.bssy),
+        heading = {"title": self.title(params), "selection": sel.describe(self.user), "bssy": fmt_bssy(sel.bssy),
                    "award": AWARD_CHOICES[self.award(params)], "printed": f"{timezone.localdate():%m/%d/%Y}"}
         sections = []
         for i, section in enumerate(self.sections(params, part), start=1):
@@ -519,11 +537,14 @@ def write_core_progress_docx(heading, sections, path):
 
 def print_export_menu() -> dict:
     """What the Student List's Print & Export menu offers: (exporter, format, label) in the guide's
-    order (the Core Progress Report, with its choices, comes after the first two)."""
+    order (the Core Progress Report, with its choices, comes after the first two), named for what
+    the file holds rather than by the guide's menu codes (Export Summary to Excel, Extract 050...)."""
     return {
         "print_export_items": [
-            ("summary", "xlsx", "Export Summary to Excel"), ("student_list", "pdf", "Print to PDF"),
-            ("extract_ibc", "txt", "Extract IBCs (050) Records"), ("extract_all", "txt", "Extract All Records"),
-            ("extract_ibc_history", "txt", "Extract 050 Records from History Records")],
+            ("summary", "xlsx", "Summary of the students listed (Excel)"),
+            ("student_list", "pdf", "List of the students listed (PDF)"),
+            ("extract_ibc", "txt", "IBC records (050) as a batch file"),
+            ("extract_all", "txt", "All records (020, 030, 050) as a batch file"),
+            ("extract_ibc_history", "txt", "IBC records (050) of earlier school years as a batch file")],
         "core_progress_awards": list(AWARD_CHOICES.items()),
     }

@@ -141,7 +141,10 @@ def student_progress(request, pk):
         result, computed_at = compute_for(student, path=path), None
     else:
         result, computed_at = stored_progress(student)
-    context = {"student": student, "paths": paths, "path": path if what_if else declared, "declared": declared,
+    # Each pathway by its name too ("L1" alone says nothing to a counselor).
+    names = dict(Curriculum.objects.filter(code__in=paths, kind="diploma").values_list("code", "name"))
+    context = {"student": student, "paths": [(code, names.get(code, "")) for code in paths],
+               "path": path if what_if else declared, "declared": declared, "path_name": names.get(path or declared, ""),
                "what_if": what_if, "computed_at": computed_at, **progress_display(result)}
     template = "progress/_result.html" if request.headers.get("HX-Request") else "progress/student_progress.html"
     return render(request, template, context)
@@ -162,8 +165,10 @@ def reports_index(request):
             return redirect(reverse("transcripts:sponsor_report", args=[site.split(":", 1)[1], report]) + query)
         if not site.startswith("sponsor:"):
             return redirect(reverse("transcripts:site_report", args=[site, report]) + query)
+    # A school-level user reaches only its own sites: "my sites", never the whole sponsor.
+    my_sites = ", ".join(s.code for s in sites) if permissions.is_school_level(request.user) else ""
     return render(request, "reports/index.html", {
-        "sites": sites, "sponsors": sponsors, "reports": SITE_REPORTS.values(), "site": site, "report": report,
+        "sites": sites, "sponsors": sponsors, "my_sites": my_sites, "reports": SITE_REPORTS.values(), "site": site, "report": report,
         "element": element, "elements": DATA_ELEMENTS.items(), "sponsor_reports": SPONSOR_REPORTS})
 
 
@@ -199,6 +204,9 @@ def sponsor_report(request, sponsor_code, report):
     sponsor = get_object_or_404(Sponsor, code=sponsor_code.upper())
     permissions.require(request.user, Action.VIEW, sponsor=sponsor)
     params = {"sponsor": sponsor.code, "bssy": str(request.bssy), **_report_options(request, report)}
+    if permissions.is_school_level(request.user):
+        codes = permissions.sites_for(request.user, Action.VIEW).order_by("code").values_list("code", flat=True)
+        return _report_page(request, report, params, f"my sites ({', '.join(codes)})")
     return _report_page(request, report, params, f"sponsor {sponsor.code} {sponsor.name}")
 
 

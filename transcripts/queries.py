@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 
 from core_tables.codelists import GRADE_PLACEMENT
 from core_tables.models import Site, Sponsor
-from sts.accounts.permissions import Action, require, scope_students, sites_for
+from sts.accounts.permissions import Action, is_school_level, require, scope_students, sites_for
 from sts.lists import Column, ordering
 
 from .models import Ibc, Student
@@ -20,6 +20,25 @@ def search_students(user, q, bssy, sort="name"):
     starts with `q` (as the Student List's search), in a list order."""
     students = scope_students(user, Student.objects.filter(bssy=bssy)).filter(search_filter(q))
     return ordered_students(students.select_related("site"), sort)
+
+
+def with_registry_names(user, students) -> list:
+    """The students (a page of a list) with `full_name` from the Secure ID registry where the user
+    may see it (`permissions.may_see_registry_name`), else their partial name: public and charter
+    records carry only "SMI, J", so two students could not be told apart. One query a page."""
+    from core_tables.models import SecureId
+
+    from sts.accounts.permissions import may_see_registry_name
+
+    students = list(students)
+    entries = {sid: (last, first, site) for sid, last, first, site in SecureId.objects.filter(
+        unique_id__in=[s.state_id for s in students]).values_list("unique_id", "last_name", "first_name", "site__code")}
+    for s in students:
+        entry = entries.get(s.state_id)
+        s.full_name = s.display_name
+        if entry and may_see_registry_name(user, s, entry[2]):
+            s.full_name = f"{entry[0]}, {entry[1]}".strip(", ")
+    return students
 
 
 def site_list(user, bssy):
@@ -148,9 +167,13 @@ class Selection:
             students = students.filter(state_id=self.student)
         return ordered_students(students, self.sort)
 
-    def describe(self) -> str:
-        """The filters, for titles and headings: "017001, grade 12, search 'SMI'"."""
+    def describe(self, user=None) -> str:
+        """The filters, for titles and headings: "017001, grade 12, search 'SMI'". A sponsor-wide
+        selection of a school-level `user` covers only its sites: "my sites (017001, 017002)"."""
         parts = [self.site or f"sponsor {self.sponsor}"]
+        if not self.site and user is not None and is_school_level(user):
+            codes = sites_for(user).filter(sponsor__code=self.sponsor).order_by("code").values_list("code", flat=True)
+            parts = [f"my sites ({', '.join(codes)})"]
         if self.grade:
             parts.append(f"grade {self.grade}")
         if self.q:

@@ -10,7 +10,7 @@ from sts.lists import DESC, Column, Listing
 from . import extensions
 from .models import Student, StudentProgress
 from .print_export import print_export_menu
-from .queries import SORTS, filter_student_list, ordered_students, with_passed_ibcs
+from .queries import SORTS, filter_student_list, ordered_students, with_passed_ibcs, with_registry_names
 from .queries import site_list as site_list_query
 
 
@@ -57,7 +57,7 @@ def student_list(request, site_code):
     # page is cut), without its full result (JSON, never shown here).
     students = ordered_students(with_passed_ibcs(listed), listing.signed) \
         .prefetch_related(Prefetch("progress", queryset=StudentProgress.objects.defer("result")))
-    listing.paginate(students)
+    with_registry_names(request.user, listing.paginate(students))
     present = set(visible.order_by().values_list("grade", flat=True).distinct())
     grades = [c.code for c in GRADE_PLACEMENT if c.code in LIST_GRADES or c.code in present]
     return render(request, "transcripts/student_list.html", {
@@ -76,6 +76,7 @@ def student_list(request, site_code):
 def student_detail(request, pk):
     student = get_object_or_404(Student.objects.select_related("site", "sponsor"), pk=pk)
     permissions.require_student(request.user, student)
+    with_registry_names(request.user, [student])
     return render(request, "transcripts/student_detail.html", {
         "student": student,
         "transcripts": with_course_names(student.transcripts.all()),

@@ -69,3 +69,17 @@ def filter_errors(errors, code="", record_type="", state_id=""):
     if str(state_id).strip():
         errors = errors.filter(state_id__startswith=str(state_id).strip())
     return errors
+
+
+def recent_uploads_with_errors(user, days: int = 14, limit: int = 5):
+    """(uploads, how many) of the last `days` days the user sees that need a look: not accepted,
+    failed, or with rejected students (Home's "what needs doing")."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    since = timezone.now() - dt.timedelta(days=days)
+    rejected = Q(counts__error_020__gt=0) | Q(counts__error_030__gt=0) | Q(counts__error_050__gt=0)
+    uploads = uploads_visible_to(user).filter(rejected | Q(status__in=("not_accepted", "failed")),
+                                              created_at__gte=since).order_by("-created_at", "-id")
+    return list(uploads[:limit]), uploads.count()

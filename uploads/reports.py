@@ -1,10 +1,13 @@
 """The upload error report as an export (CSV, Excel, PDF), rendered by a worker."""
 from django.core.exceptions import BadRequest, PermissionDenied
+from django.utils import timezone
 
+from core_tables.periods import fmt_bssy
 from sts.exports import Exporter, register
 
 from .models import Upload
-from .queries import FILTERS, filter_errors, may_see_upload, visible_errors
+from .layouts import FIELD_LABELS
+from .queries import FILTERS, filter_errors, may_see_upload, row_sites, visible_errors
 
 
 @register
@@ -14,7 +17,7 @@ class UploadErrors(Exporter):
 
     def _upload(self, params):
         try:
-            return Upload.objects.select_related("sponsor").get(pk=int(params["upload"]))
+            return Upload.objects.select_related("sponsor", "user").get(pk=int(params["upload"]))
         except (KeyError, TypeError, ValueError, Upload.DoesNotExist):
             raise BadRequest("Choose an upload whose error report to export.") from None
 
@@ -26,6 +29,15 @@ class UploadErrors(Exporter):
         upload = self._upload(params)
         shown = ", ".join(f"{label} {params[key]}" for key, label in FILTERS if params.get(key))
         return f"Upload {upload.pk} error report - {upload.original_name}" + (f" ({shown})" if shown else "")
+
+    def scope(self, params):
+        upload = self._upload(params)
+        scope = {"Sponsor": str(upload.sponsor) if upload.sponsor else "(not read from the file)"}
+        if self.user is not None and row_sites(self.user, upload) is not None:
+            scope["Sites"] = "the rows of your sites only"
+        scope["BSSY"] = fmt_bssy(upload.bssy) if upload.bssy else ""
+        scope["Submitted"] = f"{timezone.localtime(upload.created_at):%m/%d/%Y %H:%M} by {upload.user.username}"
+        return scope
 
     def _errors(self, params):
         """The rows the requesting user sees (school-level users: their sites'), filtered as the
@@ -41,5 +53,7 @@ class UploadErrors(Exporter):
         yield ["Line", "Record type", "State ID", "Name", "Code", "Field", "Position", "Value", "Message", "Effect",
                "Input record"]
         for e in self._errors(params).order_by("line", "id").iterator(chunk_size=2000):
-            yield [e.line, e.record_type, e.state_id, e.name, e.code, e.field, e.position, e.value, e.message,
+            # The field as the screen names it (Birth Day, Quality Points), never its code (birth_day).
+            field = FIELD_LABELS.get((e.record_type, e.field), e.field)
+            yield [e.line, e.record_type, e.state_id, e.name, e.code, field, e.position, e.value, e.message,
                    "graduation date removed" if e.severity == "remove_grad_date" else "student rejected", e.record]

@@ -111,6 +111,7 @@ ERROR_COLUMNS = [
 ]
 CODE_COLUMNS = [Column("code", "Code", index=0), Column("message", "Message", index=2),
                 Column("n", "Errors", index=1, first=DESC, numeric=True)]
+WARNING = "remove_grad_date"  # the one severity that does not reject: the student loads without its date
 RECORD_TYPES = (("020", "Student"), ("030", "Transcript"), ("050", "IBC"))
 
 
@@ -120,7 +121,7 @@ def record_counts(job, visible):
     counts = job.counts or {}
     flagged = {rt: counts.get(f"flagged_{rt}") for rt, _n in RECORD_TYPES}
     if any(v is None for v in flagged.values()):
-        flagged = dict(visible.exclude(severity="remove_grad_date").values("record_type")
+        flagged = dict(visible.exclude(severity=WARNING).values("record_type")
                        .annotate(n=Count("line", distinct=True)).values_list("record_type", "n"))
     return [(rt, name, flagged.get(rt) or 0, counts.get(f"error_{rt}", 0), counts.get(f"loaded_{rt}", 0))
             for rt, name in RECORD_TYPES]
@@ -151,18 +152,26 @@ def report_context(request, job) -> dict:
     state_id = request.GET.get("state_id", "").strip()
     listing = Listing(request, ERROR_COLUMNS, default="line", per_page=100, page_sizes=(50, 100, 200, 500),
                       noun="errors")
-    for e in listing.paginate(listing.order(filter_errors(visible, code, record_type, state_id))):
+    # Warnings (the graduation date removed, the student loaded) stand apart from the errors that
+    # reject a student: each distinct message once with its count; its code lists the students.
+    errors = visible.exclude(severity=WARNING)
+    warning_rows = visible.filter(severity=WARNING)
+    listed_rows = visible if code else errors
+    for e in listing.paginate(listing.order(filter_errors(listed_rows, code, record_type, state_id))):
         e.field_label = FIELD_LABELS.get((e.record_type, e.field), e.field)
     by_code = [(row["code"], row["n"], code_label(row["code"]), listing.url(code=row["code"], page=None))
-               for row in visible.values("code").annotate(n=Count("id")).order_by("code")]
+               for row in errors.values("code").annotate(n=Count("id")).order_by("code")]
+    warnings = [(row["code"], row["n"], row["message"], listing.url(code=row["code"], page=None))
+                for row in warning_rows.values("code", "message").annotate(n=Count("id")).order_by("-n", "code")]
     codes = Listing(request, CODE_COLUMNS, default="code", prefix="codes_")
-    listed = sum(row[1] for row in by_code)
+    listed = sum(row[1] for row in by_code) + sum(row[1] for row in warnings)
     scoped = row_sites(request.user, job) is not None
     removed = deleted_by(request.user, job) if job.finished else []
     filters = {"code": code, "record_type": record_type, "state_id": state_id}
     return {
         "job": job, "listing": listing, "page": listing.page, "by_code": codes.order_rows(by_code), "codes": codes,
-        **filters, "filtered": any(filters.values()), "has_rows": bool(by_code),
+        **filters, "filtered": any(filters.values()), "has_rows": bool(by_code or warnings), "warnings": warnings,
+        "warned_students": warning_rows.values("state_id").distinct().count() if warnings else 0,
         "all_codes_url": listing.url(code=None, page=None), "record_types": RECORD_TYPES,
         "record_counts": record_counts(job, visible),
         "unlisted": 0 if scoped else max(0, sum(job.error_counts.values()) - listed), "scoped": scoped,

@@ -25,6 +25,8 @@ class Action(StrEnum):
     RECALCULATE = "recalculate"            # STSQ05 Manual GPA Recalculation
     WITHDRAW_TRANSCRIPT = "withdraw_transcript"  # remove one official transcript from OTS
 
+    BROWSE_REGISTRY = "browse_registry"    # the Secure ID registry as a table (LDOE only)
+
 
 @dataclass(frozen=True)
 class Group:

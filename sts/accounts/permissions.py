@@ -16,9 +16,9 @@ from .groups import GROUPS, Action
 
 __all__ = ["Action", "can", "require", "require_write", "sites_for", "sponsors_for", "site_or_404",
            "is_state_staff", "is_school_level", "PeriodClosed", "consent_only", "can_see_student", "require_student",
-           "scope_students", "refusal", "SITE_REFUSED", "CONSENT_REFUSED", "require_or_404", "EXTRACT_ACTIONS",
-           "can_extract", "require_extract", "may_manage_user", "may_view_api_calls", "assignable_groups",
-           "managed_users"]
+           "scope_students", "refusal", "may_see_registry_name", "can_read_table", "require_read_table", "may_use_admin",
+           "SITE_REFUSED", "CONSENT_REFUSED", "require_or_404", "EXTRACT_ACTIONS", "can_extract", "require_extract",
+           "may_manage_user", "may_view_api_calls", "assignable_groups", "managed_users"]
 
 # Refusals name no other site (a school-level user must not learn what exists elsewhere).
 SITE_REFUSED = "This student is at a site you do not have access to."
@@ -98,6 +98,7 @@ DOING = {
     Action.ROLLOVER: "roll students over into the next transcript year",
     Action.RECALCULATE: "start a GPA recalculation",
     Action.WITHDRAW_TRANSCRIPT: "withdraw official transcripts",
+    Action.BROWSE_REGISTRY: "open the Secure ID registry",
 }
 
 
@@ -186,6 +187,13 @@ def require_student(user, student, action=Action.VIEW):
         raise PermissionDenied(CONSENT_REFUSED)
 
 
+def may_see_registry_name(user, student, registry_site) -> bool:
+    """The Secure ID registry's full name of a student the user sees: for users who may view the
+    site the registry places the student at (a school does not learn the names of another's
+    students), and for LOSFA/BOR only with consent Y."""
+    return can_see_student(user, student) and can(user, Action.VIEW, site=registry_site)
+
+
 def scope_students(user, students, action=Action.VIEW):
     """A Student queryset cut to the students `user` may do `action` on (sites and consent)."""
     group = _group(user)
@@ -255,3 +263,31 @@ def assignable_groups(coordinator):
     if group is None or Action.MANAGE_SITE_SECURITY not in group.actions:
         return []
     return [g for g in GROUPS.values() if group.scope == "state" or g.scope in ("lea", "school")]
+
+
+# --- state staff's tables --------------------------------------------------------------------------
+
+def can_read_table(user, readers: str) -> bool:
+    """May `user` read a reference table whose audience is `readers`: "everyone" (any user who may
+    view student data: the code tables the guide's Help and edits speak of), "state" (state staff:
+    collection periods, announcements' screen, sponsors and sites), or "registry" (the Secure ID
+    registry as a table: names and birth dates of every student, LDOE only)."""
+    if readers == "everyone":
+        return can(user, Action.VIEW)
+    if readers == "state":
+        return is_state_staff(user)
+    if readers == "registry":
+        return can(user, Action.BROWSE_REGISTRY)
+    raise ValueError(f"unknown readers {readers!r}")
+
+
+def require_read_table(user, readers: str):
+    if not can_read_table(user, readers):
+        raise PermissionDenied(refusal(user, Action.BROWSE_REGISTRY) if readers == "registry"
+                               else "These tables are for state staff.")
+
+
+def may_use_admin(user) -> bool:
+    """The Django admin: superusers only (state staff work on their own screens)."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser
+                and not getattr(user, "locked", False))

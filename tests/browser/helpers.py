@@ -1,5 +1,15 @@
-"""Steps the journeys share: signing in a user, loading generated students, saving a download."""
+"""Steps the journeys share: signing in a user, loading generated students, saving a download,
+a screenshot of a page to look at."""
+import os
 from pathlib import Path
+
+SHOTS = Path(os.environ.get("STS_SCREENSHOTS", Path(__file__).resolve().parents[2] / "var" / "screens"))
+
+
+def shot(page, name):
+    """A full-page screenshot in var/screens/ (STS_SCREENSHOTS), to look at after the run."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def sign_in(page, live_server, user):

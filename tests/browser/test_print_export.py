@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 
 from tests.integration.conftest import worker  # noqa: F401  (fixture)
 
-from .helpers import sign_in
+from .helpers import shot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.redis, pytest.mark.worker,
               pytest.mark.django_db(transaction=True)]
@@ -35,6 +35,15 @@ def test_export_summary_from_the_student_list(loaded, worker, live_server, page,
     page.goto("/students/sites/017001/?grade=12")
     page.click("#print-export .dropdown-toggle")
     expect(page.locator("#print-export")).to_contain_text("For the students listed: 017001, grade 12")
+    # One menu, plain names: the transcripts are in it too; no guide codes or report titles as items.
+    expect(page.locator("main .dropdown-toggle")).to_have_count(1)
+    menu = page.locator("#print-export .dropdown-menu")
+    for item in ("Summary of the students listed (Excel)", "Official transcripts of the graduates listed",
+                 "Students whose name, birth date or SSN is missing from the Secure ID registry"):
+        expect(menu).to_contain_text(item)
+    expect(menu).not_to_contain_text("No PII found")
+    expect(menu).not_to_contain_text("Extract 050")
+    shot(page, "student-list-print-export")
     with page.expect_download(timeout=90_000) as download:
         page.click("[data-export='summary.xlsx']")
         status = page.locator("#export-jobs .export-status").first

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import load_generated, sign_in
+from .helpers import load_generated, shot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,9 +35,11 @@ def test_core_progress_from_the_student_list_and_a_what_if_pathway(reference, li
     page.evaluate("window.__stsPage = 'progress'")
 
     # What-if: another pathway, computed for display, in place.
+    expect(page.locator("#what-if-path option[value=CA]")).to_have_text("CA Jump Start TOPS Tech Career Diploma")
     page.select_option("#what-if-path", "CA")
-    expect(page.locator("#progress-result .alert-info")).to_contain_text("What-if: progress computed for the CA "
-                                                                         "pathway, for display only")
+    expect(page.locator("#progress-result .alert-info")).to_contain_text(
+        "What-if: progress computed for the CA Jump Start TOPS Tech Career Diploma pathway, for display only")
+    shot(page, "progress-what-if")
     expect(page.locator("[data-gpa-name=core]")).to_have_text("CA core GPA")
     expect(page.locator("[data-award=TJ]")).to_contain_text("TJ core GPA")
     expect(page).to_have_url(re.compile(r"\?path=CA$"))

@@ -42,10 +42,11 @@ def test_cohort_lists_its_curricula_and_sets_filter(client, lea_user, bssy_2025)
 
 @pytest.mark.parametrize("user_id, group, sees_edit", [("ELOSCOR", "losfa-core-tables", True),
                                                       ("ELDOE01", "ldoe", True), ("ELOSINQ", "losfa-inquiry", False)])
-def test_edit_in_admin_link_for_core_table_editors(client, make_user, bssy_2025, user_id, group, sees_edit):
+def test_edit_link_for_core_table_editors(client, make_user, bssy_2025, user_id, group, sees_edit):
     client.force_login(make_user(user_id, group))
     html = browse(client, bssy=2025, curriculum="TU", category="01").content.decode()
-    assert ("/admin/core_tables/category/" in html) is sees_edit
+    assert ("/reference/categories/" in html) is sees_edit
+    assert "/admin/" not in html
 
 
 def test_help_links_to_the_browser_and_menu_has_reports(client, lea_user, bssy_2025):

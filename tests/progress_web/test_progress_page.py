@@ -39,6 +39,10 @@ def test_screen_shows_categories_courses_missing_awards_and_reasons(client, lea_
     check = re.search(r'id="graduation-check">.*?</table>', html, re.S).group(0)
     assert "Student does not have at least 23 credits" in check and "missing at least 1 category" in check
     assert 'id="what-if-path"' in html and 'value="CA"' in html and 'value="L1"' in html
+    # Every pathway by its name as well as its code.
+    options = dict(re.findall(r'<option value="(\w\w)"[^>]*>(.*?)</option>', html))
+    assert options["L1"] == "L1 Jump Start Career Diploma (LAA1)"
+    assert options["CA"].startswith("CA Jump Start TOPS Tech Career Diploma")
 
 
 def test_eligible_award_shows_opportunity_and_only_the_gpa_for_honors(client, lea_user):
