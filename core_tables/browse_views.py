@@ -7,13 +7,13 @@ so only the set courses in effect for that cohort are listed. The STSQ12 report 
 rows (`cohort_set_courses`).
 """
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.shortcuts import render
 
 from sts.accounts import permissions
 from sts.accounts.permissions import Action
 
-from .models import Category, Curriculum, SetCourse
+from .models import Category
+from .queries import cohort_curricula, cohort_set_courses
 
 FIRST_COHORT = 2011  # the oldest curricula in the tables (C4/C5/C6/CD)
 COHORTS_AHEAD = 3  # this year's grade 9 students graduate three sessions later
@@ -22,31 +22,6 @@ COHORTS_AHEAD = 3  # this year's grade 9 students graduate three sessions later
 def cohort_choices(current_bssy: int) -> list[int]:
     """Graduation cohorts to offer, newest first: up to today's grade 9 students' cohort."""
     return list(range(current_bssy + COHORTS_AHEAD, FIRST_COHORT - 1, -1))
-
-
-def cohort_curricula(cohort: int):
-    """Curricula a student of this graduation cohort may follow, diploma paths first."""
-    return Curriculum.objects.filter(
-        Q(last_grad_bssy__isnull=True) | Q(last_grad_bssy__gte=cohort), first_grad_bssy__lte=cohort,
-    ).order_by("-kind", "code")
-
-
-def cohort_set_courses(cohort: int, curriculum: str | None = None, category: str | None = None,
-                       set_code: str | None = None):
-    """Set courses in effect for the cohort (effective <= cohort <= expiration, an empty
-    expiration never expires: the engine's `SetCourse.applies_to`), in report order."""
-    rows = SetCourse.objects.filter(
-        Q(expiration_grad_bssy__isnull=True) | Q(expiration_grad_bssy__gte=cohort),
-        effective_grad_bssy__lte=cohort, category__curriculum__in=cohort_curricula(cohort),
-    ).select_related("course", "category__curriculum")
-    if curriculum:
-        rows = rows.filter(category__curriculum__code=curriculum)
-    if category:
-        rows = rows.filter(category__code=category)
-    if set_code:
-        rows = rows.filter(set_code=set_code)
-    return rows.order_by("-category__curriculum__kind", "category__curriculum__code", "category__code", "set_code",
-                         "course__code")
 
 
 def _int(value, default):

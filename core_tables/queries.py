@@ -1,10 +1,12 @@
-"""Named queries other apps call (Home)."""
+"""Named queries other apps call (Home, the reports, the core reference tables)."""
 import datetime as dt
+
+from django.db.models import Q
 
 from sts.accounts import permissions
 from sts.accounts.permissions import Action
 
-from .models import CollectionPeriod, PriorPeriodRequest
+from .models import CollectionPeriod, Curriculum, PriorPeriodRequest, SetCourse
 from .periods import default_window
 
 
@@ -27,3 +29,28 @@ def period_closes(bssy: int) -> dt.date:
     """The last day the BSSY's collection period is open (configured, else the default window)."""
     period = CollectionPeriod.objects.filter(bssy=bssy).first()
     return period.closes if period else default_window(bssy)[1]
+
+
+def cohort_curricula(cohort: int):
+    """Curricula a student of this graduation cohort may follow, diploma paths first."""
+    return Curriculum.objects.filter(
+        Q(last_grad_bssy__isnull=True) | Q(last_grad_bssy__gte=cohort), first_grad_bssy__lte=cohort,
+    ).order_by("-kind", "code")
+
+
+def cohort_set_courses(cohort: int, curriculum: str | None = None, category: str | None = None,
+                       set_code: str | None = None):
+    """Set courses in effect for the cohort (effective <= cohort <= expiration, an empty
+    expiration never expires: the engine's `SetCourse.applies_to`), in report order."""
+    rows = SetCourse.objects.filter(
+        Q(expiration_grad_bssy__isnull=True) | Q(expiration_grad_bssy__gte=cohort),
+        effective_grad_bssy__lte=cohort, category__curriculum__in=cohort_curricula(cohort),
+    ).select_related("course", "category__curriculum")
+    if curriculum:
+        rows = rows.filter(category__curriculum__code=curriculum)
+    if category:
+        rows = rows.filter(category__code=category)
+    if set_code:
+        rows = rows.filter(set_code=set_code)
+    return rows.order_by("-category__curriculum__kind", "category__curriculum__code", "category__code", "set_code",
+                         "course__code")

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from core_tables.browse_views import cohort_curricula
+from core_tables.queries import cohort_curricula
 from core_tables.models import Curriculum, Sponsor
 from sts.accounts import permissions
 from sts.accounts.permissions import Action

@@ -316,7 +316,7 @@ class ReferenceTablesReport(Exporter):
         return f"STSQ12 TOPS Reference Tables Report - class of {bssy + 1} (BSSY {fmt_bssy(bssy)}) - {curriculum}"
 
     def rows(self, params):
-        from core_tables.browse_views import cohort_set_courses
+        from core_tables.queries import cohort_set_courses
 
         yield self.HEADER
         for sc in cohort_set_courses(param_bssy(params), params.get("curriculum") or None).iterator(chunk_size=2000):
