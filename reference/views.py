@@ -52,7 +52,7 @@ def index(request):
         "state_staff": permissions.is_state_staff(user),
         "prior_requests": permissions.can(user, Action.APPROVE_PRIOR_PERIOD),
         # The harvests app (another branch) provides the deadlines screen; its place is kept here.
-        "harvest_deadlines": _optional_url("harvests:deadlines"),
+        "harvest_deadlines": _optional_url("harvests:harvests"),
         "recent": recent[:15], "tables": TABLES,
     })
 
