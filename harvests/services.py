@@ -163,6 +163,17 @@ def take_now(name: str, bssy: int, *, by: str, trigger: str = "command", deadlin
     return snapshot
 
 
+def snapshot_before(*, bssy: int, sponsor=None, by: str, reason: str) -> str:
+    """A snapshot of `bssy` taken now, before other work changes the year (the rollover). Named
+    for the reason and the moment, so each run has its own. Returns the snapshot's name."""
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+    scope = sponsor.code if sponsor is not None else "all"
+    snapshot = take_now(f"Before {reason} {bssy} {scope} {stamp}"[:60], bssy, by=by, trigger="ad hoc")
+    if snapshot.status != "done":
+        raise SnapshotRefused(f"The snapshot before the {reason} could not be taken: {snapshot.message}")
+    return snapshot.name
+
+
 def due_deadlines(now=None):
     """Deadlines whose time has come and that have no snapshot yet."""
     return Deadline.objects.filter(due_at__lte=now or timezone.now(), snapshot__isnull=True)

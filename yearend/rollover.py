@@ -114,7 +114,7 @@ def take_snapshot_first(from_bssy: int, sponsor: Sponsor | None, by: str) -> str
     Returns what the snapshot is called, or "" without snapshots."""
     if not apps.is_installed("harvests"):
         return ""
-    from harvests.api import snapshot_before  # the harvests app's named function for other apps
+    from harvests.services import snapshot_before  # the harvests app's named function for other apps
 
     return str(snapshot_before(bssy=from_bssy, sponsor=sponsor, by=by, reason="rollover"))
 
