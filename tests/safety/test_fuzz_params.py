@@ -258,7 +258,10 @@ def test_every_forms_fields_with_hostile_values(world, settings):
         forbidden = ROLES[uid][3]
         valid = {k: (v[0] if v else "") for k, v in fields.items() if k != "csrfmiddlewaretoken"}
         for key in [*valid, *files]:
-            for value in FORM_HOSTILE + sorted(set(fields.get(key, [])) - {""}):
+            # The form's own values too (a button's action, an option), but not every option of a
+            # long list (IBC codes, sites): those are valid values, and hundreds of them.
+            own = sorted(set(fields.get(key, [])) - {""})
+            for value in FORM_HOSTILE + own[:3] + own[-1:]:
                 params = {**valid, key: value}
                 for f in files:
                     params[f] = SimpleUploadedFile("../../x.txt" if f == key else "x.txt",
