@@ -1,9 +1,10 @@
 """/api/v1/: thin views over the upload pipeline, the error report, the progress engine and the
 reference tables. Every object goes through the permission module; one out of reach is 404."""
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Prefetch
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -25,6 +26,7 @@ from uploads.tasks import reap_now_and_then
 
 from . import examples, serializers as S
 from .models import IdempotentSubmission, SubmittedWith
+from .problems import CONTENT_TYPE, problem
 from .representation import edit_catalog, error_json, row_json, student_records, upload_json
 
 PROBLEMS = {code: OpenApiResponse(S.Problem, description=text) for code, text in (
@@ -152,7 +154,6 @@ class UploadList(ApiView):
 
 
 def _too_large(request, message):
-    from .problems import CONTENT_TYPE, problem
     return Response(problem(413, message, errors=[{"field": "file", "message": message}], instance=request.path),
                     status=413, content_type=CONTENT_TYPE)
 
@@ -199,8 +200,7 @@ class StudentList(ApiView):
                          self.row)
 
     def row(self, s):
-        from django.urls import reverse
-        stored = getattr(s, "progress", None) if hasattr(s, "progress") else None
+        stored = s.progress if hasattr(s, "progress") else None  # no stored result yet: no row
         gpa = stored.overall_gpa if stored is not None else None
         return {"state_id": s.state_id, "bssy": s.bssy, "sponsor": s.sponsor.code, "site": s.site.code,
                 "grade": s.grade, "last_name": s.last_name, "first_name": s.first_name, "updated_at": s.updated_at,
