@@ -79,7 +79,11 @@ class StateExtract(Exporter):
         Source.from_params(params)
 
     def title(self, params):
-        return f"{self.label} - {Source.from_params(params).describe()} - BSSY {params.get('bssy')}"
+        """Shown on the job's page and in My downloads: it says how many are held back."""
+        source = Source.from_params(params)
+        held_back = source.students().filter(parental_consent=False).count()
+        return (f"{self.label} - {source.describe()} - BSSY {params.get('bssy')} - {held_back} student"
+                f"{'' if held_back == 1 else 's'} held back for consent")
 
     def download_name(self, fmt, params):
         source = Source.from_params(params)

@@ -8,6 +8,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from harvests.models import Deadline, Snapshot
+from transcripts.models import Student
 
 from .conftest import BSSY, take
 
@@ -63,6 +64,9 @@ def test_every_export_job_for_every_role(client, users, user_id, settings):
         else:
             assert response.status_code == 404, (exporter, user_id)
     assert ExportJob.objects.filter(user=users[user_id]).count() == sum(user_id in a for a in EXTRACT_RIGHTS.values())
+    held_back = Student.objects.filter(bssy=BSSY, parental_consent=False).count()
+    for job in ExportJob.objects.filter(user=users[user_id], exporter__in=["stsq01", "stsq02", "stsq03"]):
+        assert job.title.endswith(f"{held_back} student{'' if held_back == 1 else 's'} held back for consent")
 
 
 @pytest.mark.parametrize("user_id", list(ROLES))
