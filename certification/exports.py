@@ -112,17 +112,26 @@ class NonOfficialTranscriptsPdf(UserScoped):
     name = "nonofficial_transcripts"
     formats = ("pdf",)
 
+    def student_id(self, params) -> int | None:
+        """The one student to print (its number, as the Student List posts it), or None: a grade."""
+        value = str(params.get("student") or "").strip()
+        if not value:
+            return None
+        if not value.isascii() or not value.isdigit() or len(value) > 18:
+            raise BadRequest(f"No student {value[:20]!r}: the student parameter is a student's number.")
+        return int(value)
+
     def query(self, params):
-        if params.get("student"):
-            students = permissions.scope_students(self.user, Student.objects.filter(pk=params["student"]))
+        if self.student_id(params) is not None:
+            students = permissions.scope_students(self.user, Student.objects.filter(pk=self.student_id(params)))
         else:
             students = self.students(params)
         return students.order_by("grade", "last_name", "first_name", "state_id")
 
     def check(self, user, params):
         super().check(user, params)
-        if params.get("student"):
-            student = Student.objects.select_related("site").filter(pk=params["student"]).first()
+        if self.student_id(params) is not None:
+            student = Student.objects.select_related("site").filter(pk=self.student_id(params)).first()
             if student is None:
                 raise BadRequest("No such student.")
             permissions.require_student(user, student)

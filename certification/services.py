@@ -27,7 +27,7 @@ from sts import jobs
 
 from .models import Certification, IssueBatch, OfficialTranscript, OtsEntry
 from .readiness import PUBLIC_KINDS, SiteState, reasons_not_ready, site_state
-from .signing import SigningNotConfigured, sign_pdf
+from .signing import SigningNotConfigured, require_signer, sign_pdf
 from .transcript import Gatherer, facts_of, progress_stale, students_for_transcripts
 
 log = logging.getLogger(__name__)
@@ -106,8 +106,11 @@ class CertifyOutcome:
 
 def certify_site(site, bssy: int, *, by: str, queue: bool = True) -> CertifyOutcome:
     """Certify the site's graduates: every graduate goes into the OTS queue (Q); workers issue the
-    ready ones (S) and reject the others with the reason (R), which the screen lists now."""
+    ready ones (S) and reject the others with the reason (R), which the screen lists now. A signing
+    key that is missing or unreadable stops it here, before anything is written or queued
+    (SigningNotConfigured): a configuration fault is not a graduate's rejection."""
     certifiable(site)
+    require_signer()
     stale = [s.pk for s in graduates(Student.objects.filter(site=site, bssy=bssy)).select_related("progress")
              if progress_stale(s)]
     if stale:  # "GPA calculated": the workers' recomputation after an upload may still be queued

@@ -79,6 +79,35 @@ def signer():
     return _signer(str(cert), str(key), cert.stat().st_mtime + key.stat().st_mtime)
 
 
+def _require_matching_key(loaded):
+    """A key of another certificate signs, but no signature it makes would verify."""
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, load_der_private_key
+
+    public = load_der_private_key(loaded.signing_key.dump(), password=None).public_key()
+    if public.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo) != loaded.signing_cert.public_key.dump():
+        raise SigningNotConfigured("the signing key does not belong to the signing certificate.")
+
+
+STATE_STAFF_FIX = ("State staff: install a readable certificate and key (STS_SIGNING_CERT, STS_SIGNING_KEY, "
+                   "STS_SIGNING_KEY_PASSPHRASE), restart the web server and workers, then certify again. "
+                   "Nothing was queued.")
+
+
+def require_signer():
+    """Raise SigningNotConfigured, with what state staff must fix, unless official transcripts
+    can be signed now. Certification calls this before it queues anyone: a missing or unreadable
+    key is a configuration fault, never a graduate's rejection."""
+    try:
+        loaded = signer()
+        _require_matching_key(loaded)
+    except SigningNotConfigured as exc:
+        raise SigningNotConfigured(f"Official transcripts cannot be signed: {exc} {STATE_STAFF_FIX}") from None
+    except (OSError, ValueError, TypeError) as exc:  # unreadable, not PEM/DER, wrong passphrase
+        cert, key = _paths()
+        raise SigningNotConfigured(f"Official transcripts cannot be signed: the signing key {key} or certificate "
+                                   f"{cert} could not be read ({type(exc).__name__}: {exc}). {STATE_STAFF_FIX}") from None
+
+
 def sign_pdf(pdf: bytes, *, reason: str, location: str = "Louisiana Department of Education",
              field_name: str = FIELD_NAME) -> bytes:
     """The PDF with an invisible PAdES B-B signature over every byte."""

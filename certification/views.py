@@ -2,6 +2,8 @@
 public verification page. Views are thin: permissions (the one module), then `services`."""
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,9 +24,12 @@ from sts.export_views import start_export
 from . import services
 from .models import Certification, OfficialTranscript
 from .queries import SEARCH_FIELDS, search_transcripts
+from .signing import SigningNotConfigured
 from .readiness import PUBLIC_KINDS
 from .storage import file_of
 from .verify import verify_code, verify_pdf
+
+log = logging.getLogger(__name__)
 
 
 # --- Certify Graduate Transcripts ------------------------------------------------------------------
@@ -105,7 +110,18 @@ def _certify_action(request, site, bssy):
         messages.error(request, str(exc))
     except services.NotCertifiable as exc:
         messages.error(request, str(exc))
+    except SigningNotConfigured as exc:
+        log.error("certification of %s stopped: %s", site.code, exc)
+        messages.error(request, _signing_fault_message(request.user, exc))
     return redirect("certification:site", site_code=site.code)
+
+
+def _signing_fault_message(user, exc):
+    """State staff read what to fix; a coordinator reads that it is not their graduates' fault."""
+    text = ("Certification stopped before anything was certified or queued: official transcripts cannot be signed "
+            "right now. This is a configuration fault at the Louisiana Department of Education, not a problem with "
+            "your graduates' records; state staff have been told. Try again later.")
+    return str(exc) if permissions.is_state_staff(user) else text
 
 
 def _issue_again(request, site, bssy):

@@ -4,6 +4,7 @@ Every screen's export buttons post here (or to a view that calls `start_export`)
 is checked now and again in the worker; the same request while one is queued or running joins it.
 """
 import datetime as dt
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -49,6 +50,8 @@ def queue_export(user, exporter_name, fmt, params) -> ExportJob:
                 return running
         title = exporter.title(params)
         filename = exporter.download_name(fmt, params) or f"{slugify(title)[:80] or 'export'}.{fmt}"
+        if len(filename) > 120:  # the column holds 200; a name made of long params is cut, its suffix kept
+            filename = filename[:110] + Path(filename).suffix[:10]
         job = ExportJob.objects.create(user=user, exporter=exporter_name, fmt=fmt, params=params, key=key,
                                        title=title[:200], filename=filename, **jobs.queued_fields(ExportJob))
         jobs.enqueue(job)

@@ -353,7 +353,7 @@ def write_core_progress_docx(heading, sections, path):
 
     doc = Document()
     doc.styles["Normal"].font.size = Pt(9)
-    doc.core_properties.title = heading["title"]
+    doc.core_properties.title = heading["title"][:255]  # Word's limit; a long search would exceed it
     if not sections:
         doc.add_heading(heading["title"], level=1)
         doc.add_paragraph("No students match this selection.")

@@ -11,6 +11,8 @@ from sts.lists import Column, ordering
 
 from .models import Student
 
+STATE_ID_LENGTH = Student._meta.get_field("state_id").max_length
+
 
 def search_students(user, q, bssy, sort="name"):
     """Every page's search: the students of `bssy` the user may see whose State ID or name
@@ -111,8 +113,11 @@ class Selection:
         if grade and grade not in {c.code for c in GRADE_PLACEMENT}:
             raise BadRequest(f"No grade {grade!r}.")
         sort = str(params.get("sort", "name"))
+        student = str(params.get("student", "")).strip()
+        if len(student) > STATE_ID_LENGTH:  # a State ID; a longer value would also overflow the file's name
+            raise BadRequest(f"No student {student[:20]!r}: a State ID is at most {STATE_ID_LENGTH} characters.")
         return cls(bssy=bssy, sponsor=sponsor_code, site=site_code, grade=grade, q=str(params.get("q", "")).strip(),
-                   student=str(params.get("student", "")).strip(),
+                   student=student,
                    sort=sort if sort.removeprefix("-") in SORTS else "name")
 
     def check(self, user, action=Action.VIEW):

@@ -215,7 +215,8 @@ def test_error_report_is_visible_to_the_sponsor_only(tmp_path, client, coordinat
 
     sid = registry_student()
     path = write(tmp_path / "r.txt", student_record(sid), course(sid, semester="Q9"))
-    upload = Upload.objects.create(user=coordinator, mode="validate", original_name="r.txt", stored_path=str(path))
+    upload = Upload.objects.create(user=coordinator, mode="validate", original_name="r.txt", stored_path=str(path),
+                                   status=Upload.JOB_RUNNING, attempts=1)  # claimed, as a worker's run
     save_run(upload, _upload(path, coordinator, "validate"))
     client.force_login(make_user("E017ALL", "lea-all", "017"))
     page = client.get(reverse("uploads:detail", args=[upload.pk]))

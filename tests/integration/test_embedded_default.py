@@ -19,7 +19,7 @@ import pytest
 
 pytestmark = pytest.mark.embedded
 ROOT = Path(__file__).resolve().parents[2]
-STALE = 4
+STALE = 10  # the machine may be loaded: a starved heartbeat must not look like a lost worker
 
 
 def _env(var):
@@ -93,7 +93,7 @@ def test_a_burst_and_a_killed_worker_on_the_laptop_default(laptop):
     newest = {}
     for u in now["uploads"]:
         if u["pk"] in sent["uploads"]:
-            newest[sent["uploads"].index(u["pk"]) % 3] = u
+            newest[sent["uploads"].index(u["pk"]) % 2] = u
     assert all(u["status"] == "complete" for u in newest.values()), newest
     # The export is done and its file whole.
     export = next(e for e in now["exports"] if e["pk"] == sent["export"])
@@ -104,7 +104,7 @@ def test_a_burst_and_a_killed_worker_on_the_laptop_default(laptop):
     assert {b["status"] for b in now["batches"]} == {"done"}, now["batches"]
     for reason in now["reasons"]:
         assert "could not" not in reason and "locked" not in reason.lower(), reason
-    assert len(now["versions"]) == len(set(now["versions"]))
+    assert len(now["versions"]) == len({tuple(v) for v in now["versions"]})
     # Nobody reads "database is locked".
     messages = [u["message"] for u in now["uploads"]] + [e["message"] for e in now["exports"]] + [
         b["message"] for b in now["batches"]]

@@ -25,16 +25,27 @@ from transcripts.models import RecomputeBatch, Student, StudentProgress
 from .conftest import wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.worker]
-STALE = 3
+STALE = 5
 
 
 @pytest.fixture
-def reaping_worker(worker, settings):
+def signed(settings, tmp_path_factory):
+    """A throw-away signing pair for this process and the worker's."""
+    from certification.signing import make_self_signed
+
+    folder = tmp_path_factory.mktemp("signing")
+    make_self_signed(folder / "cert.pem", folder / "key.pem")
+    settings.STS_SIGNING_CERT, settings.STS_SIGNING_KEY = str(folder / "cert.pem"), str(folder / "key.pem")
+    return {"STS_SIGNING_CERT": settings.STS_SIGNING_CERT, "STS_SIGNING_KEY": settings.STS_SIGNING_KEY}
+
+
+@pytest.fixture
+def reaping_worker(worker, settings, signed):
     """The worker with its embedded beat reaping every 2 s (production: every 60 s)."""
     settings.STS_JOB_STALE_SECONDS = STALE
     worker.stop()
     worker.beat = True
-    worker.env.update({"STS_REAP_EVERY_SECONDS": "2", "STS_BROKER_VISIBILITY_TIMEOUT": "3600"})
+    worker.env.update({"STS_REAP_EVERY_SECONDS": "2", "STS_BROKER_VISIBILITY_TIMEOUT": "3600", **signed})
     return worker.start()
 
 
@@ -118,17 +129,18 @@ def test_a_duplicate_request_never_joins_a_dead_export(loaded, worker, client, s
     assert ExportJob.objects.count() == 2  # the dead one is not joined
 
 
-def _certify_many(loaded):
+def _certify_many(loaded, queue=True):
     site = Site.objects.get(code="017001")
     grads = graduates(Student.objects.filter(site=site, bssy=2025)).count()
     assert grads >= 20, grads
-    outcome = services.certify_site(site, 2025, by=loaded.username)
+    outcome = services.certify_site(site, 2025, by=loaded.username, queue=queue)
     return site, outcome
 
 
 def test_killed_during_issuing_every_graduate_ends_s_or_r_once(loaded, reaping_worker, settings):
     settings.STS_OTS_CHUNK = 1000  # one batch: the kill lands inside it
     site, outcome = _certify_many(loaded)
+    assert len(outcome.ready) >= 6, len(outcome.ready)
     _kill_when(reaping_worker, lambda: OtsEntry.objects.filter(status="S").count() >= 3, "a few transcripts issued")
     issued_before = OtsEntry.objects.filter(status="S").count()
     assert OtsEntry.objects.filter(status="Q").exists(), "the kill came after the batch: make it larger"
@@ -163,11 +175,13 @@ def test_killed_during_a_recalculation_every_batch_finishes(loaded, reaping_work
     assert len(batches) == RecomputeBatch.objects.count()
 
 
-def test_a_lock_timeout_during_issuing_is_retried_and_the_student_issued(loaded, settings):
+def test_a_lock_timeout_during_issuing_is_retried_and_the_student_issued(loaded, signed, settings, tmp_path):
     """A real lock held by another connection makes issuing time out (lock_timeout); the entry is
     tried again once the lock is gone and the student is issued, not rejected."""
-    site, outcome = _certify_many(loaded)
-    entry = OtsEntry.objects.filter(certification=outcome.certification).order_by("pk").first()
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    site, outcome = _certify_many(loaded, queue=False)
+    ready = {s.state_id for s in outcome.ready}
+    entry = OtsEntry.objects.filter(certification=outcome.certification, state_id__in=ready).order_by("pk").first()
     student = Student.objects.get(sponsor_id=entry.sponsor_id, state_id=entry.state_id, bssy=2025)
     db = django_settings.DATABASES["default"]
     other = psycopg2.connect(dbname=db["NAME"], user=db.get("USER") or "postgres", host=db.get("HOST") or "127.0.0.1",

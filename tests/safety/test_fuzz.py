@@ -129,7 +129,10 @@ def world(make_user, tmp_path, settings):
                    site2_upload.pk, job.pk, credential.pk, other_user.pk,
                    *other.transcripts.values_list("pk", flat=True), *other.ibcs.values_list("pk", flat=True),
                    *site2.transcripts.values_list("pk", flat=True)})
-    return {"users": users, "ints": ints, "other": other,
+    return {"users": users, "ints": ints, "other": other, "upload_017": site2_upload.pk, "upload_036": upload.pk,
+            # Students first: a page of a student's record is reached by (student, record).
+            "own_ints": list(dict.fromkeys([mine.pk, site2_upload.pk, kept.pk, *mine.transcripts.values_list("pk", flat=True),
+                                            *mine.ibcs.values_list("pk", flat=True)])),
             "other_rows": (other.transcripts.count(), other.ibcs.count())}
 
 

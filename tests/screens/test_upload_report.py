@@ -28,7 +28,9 @@ def _report(tmp_path, user, *records, name="r.txt", mode="validate", extra_line=
     path = write(tmp_path / name, *records)
     if extra_line:
         path.write_bytes(path.read_bytes() + extra_line.encode() + b"\r\n")
-    upload = Upload.objects.create(user=user, mode=mode, original_name=name, stored_path=str(path))
+    # As a worker's run: the job claimed (processing, its first attempt), so `save_run` may finish it.
+    upload = Upload.objects.create(user=user, mode=mode, original_name=name, stored_path=str(path),
+                                   status=Upload.JOB_RUNNING, attempts=1)
     save_run(upload, run_pipeline(path, name, mode=mode, today=TODAY, user=user))
     upload.refresh_from_db()
     return upload
@@ -129,7 +131,7 @@ def test_every_status_reads_in_plain_english(client, coordinator, status, result
     from django.utils import timezone
 
     upload = Upload.objects.create(user=coordinator, mode="partial", original_name="s.txt", stored_path="/nonexistent",
-                                   status=status, result=result, started_at=timezone.now())
+                                   status=status, result=result, claimed_at=timezone.now())
     client.force_login(coordinator)
     response = client.get(reverse("uploads:detail", args=[upload.pk]), {"part": "status"}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
