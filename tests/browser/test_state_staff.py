@@ -2,6 +2,7 @@
 screens (never the Django admin): a wrong date is refused naming the field, the right one is saved
 and the change shows in the period's history."""
 import datetime as dt
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -93,7 +94,10 @@ def test_ldoe_searches_the_registry(reference, live_server, page, make_user):
     page.goto("/reference/")
     page.click("#table-registry")
     page.fill("#table-q", entry.last_name)
-    page.click("form[role=search] button")
+    page.click("#table-search button")
+    expect(page).to_have_url(re.compile(r"[?&]q="))
+    matches = SecureId.objects.filter(last_name__istartswith=entry.last_name).count()
+    expect(page.locator("#reference-table tbody tr")).to_have_count(matches)
     expect(page.locator(f"#reference-table tr[data-pk='{entry.pk}']")).to_contain_text(entry.first_name)
     shot(page, "state-staff-registry")
     page.locator(f"#reference-table tr[data-pk='{entry.pk}'] a").click()
