@@ -91,7 +91,6 @@ class TranscriptData:
     total_earned: Decimal
     class_rank: int | None
     class_size: int | None
-    class_percent: Decimal | None  # the grad class percentile rank, as STSQ11 prints it
     local_rank: str
     years: list[SchoolYear]
     ibcs: list[tuple[str, str, str, str]]  # code, name, year earned, pass/fail
@@ -205,7 +204,7 @@ class Gatherer:
                 five_point=bool(info and info.five_point_eligible and t.grade in GRADES_WITH_POINTS)))
         school_years = [SchoolYear(y, _bssy_label(y), lines, sum((c.attempted for c in lines), Decimal(0)),
                                    sum((c.earned for c in lines), Decimal(0))) for y, lines in sorted(years.items())]
-        rank, size, percent = self.ranks(student)
+        rank, size, _percent = self.ranks(student)
         # Public/charter students: the registry's full names and birth date ("PII lives in the registry").
         first = registry.first_name if registry else student.first_name
         last = registry.last_name if registry else student.last_name
@@ -227,7 +226,7 @@ class Gatherer:
             tops_gpa=_gpa(progress.tops_gpa) if progress else None,
             total_attempted=sum((y.attempted for y in school_years), Decimal(0)),
             total_earned=sum((y.earned for y in school_years), Decimal(0)),
-            class_rank=rank, class_size=size, class_percent=percent,
+            class_rank=rank, class_size=size,
             local_rank=f"{student.rank_position} of {student.rank_size}" if student.rank_position else "",
             years=school_years,
             ibcs=[(i.ibc_code, self._ibcs.get(i.ibc_code, ""), str(i.year_earned), i.pass_fail)

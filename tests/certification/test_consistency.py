@@ -3,14 +3,10 @@ standing, IBCs, local time, cohort years, the BSSY written one way and the class
 import datetime as dt
 import re
 import zoneinfo
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from certification import services
-from certification.models import OfficialTranscript
-from certification.storage import file_of
 from sts.exports import EXPORTERS
 from transcripts.models import Student
 
@@ -58,18 +54,3 @@ def test_the_student_list_pdf_agrees_with_the_screen_and_prints_local_time(open_
 def test_stsq12_names_the_cohort_by_the_year_it_graduates(db):
     title = EXPORTERS["stsq12"].title({"bssy": "2025"})
     assert "class of 2026 (BSSY 2025-26)" in title and "cohort 2025" not in title
-
-
-def test_the_transcript_prints_the_grad_class_percentile_stsq11_prints(open_period, site):
-    grads = [make_graduate(i) for i in range(4)]
-    services.certify_and_issue(site, BSSY, by="E017ALL")
-    rows = list(EXPORTERS["stsq11"].rows({"site": "017001", "bssy": BSSY}))
-    header = rows[0]
-    for grad in grads:
-        row = next(r for r in rows[1:] if grad.state_id in r)
-        percent = row[header.index("Grad Class Percent")]
-        rank, size = row[header.index("Grad Class Rank")], row[header.index("Grad Class Size")]
-        t = OfficialTranscript.objects.get(state_id=grad.state_id)
-        from pypdf import PdfReader
-        flat = " ".join(PdfReader(file_of(t)).pages[0].extract_text().split())
-        assert f"{rank} of {size} (graduating class; percentile {Decimal(percent):.2f})" in flat
