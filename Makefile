@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[test,bench]'
 	touch $(STAMP)
 
-venv: $(STAMP) var/local.env
+venv: $(STAMP)
 
 # The app with demo data: SQLite + filesystem broker unless DATABASE_URL / REDIS_URL say otherwise.
 # A laptop runs in debug (plain http, no secret key needed); production sets DJANGO_SECRET_KEY.

@@ -188,7 +188,8 @@ def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path):
     import sys
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "STS_SSL", "STS_SECURE"))}
-    env["DJANGO_SETTINGS_MODULE"] = "sts.settings"
+    # Production's own var dir: no laptop var/local.env (which `make test` writes) to read.
+    env["DJANGO_SETTINGS_MODULE"], env["STS_VAR_DIR"] = "sts.settings", str(tmp_path)
     proc = subprocess.run([sys.executable, "manage.py", "check"], env=env, capture_output=True, text=True,
                           cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
     assert proc.returncode != 0 and "DJANGO_SECRET_KEY is not set" in proc.stderr
@@ -198,13 +199,13 @@ def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path):
     assert proc.returncode == 0, proc.stderr
 
 
-def test_check_deploy_is_clean_for_the_production_settings():
+def test_check_deploy_is_clean_for_the_production_settings(tmp_path):
     import os
     import subprocess
     import sys
 
     env = {**{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "STS_SSL", "STS_SECURE"))},
-           "DJANGO_SETTINGS_MODULE": "sts.settings",
+           "DJANGO_SETTINGS_MODULE": "sts.settings", "STS_VAR_DIR": str(tmp_path),
            "DJANGO_SECRET_KEY": "a-production-like-key-" + "k7Qz9#xW2" * 6, "DJANGO_ALLOWED_HOSTS": "sts.example.org"}
     proc = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], env=env,
                           capture_output=True, text=True,
