@@ -7,7 +7,8 @@ app_name = "api"
 urlpatterns = [
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI's start script is a file of its own (the split view): the CSP allows no inline script.
-    path("v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
+         name="docs"),
     path("v1/docs/redoc/", SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"),
          name="redoc"),
     path("v1/uploads/", views.UploadList.as_view(), name="uploads"),

@@ -174,13 +174,16 @@ def test_nonpublic_sites_are_not_certified(open_period):
 
 
 def test_a_signing_fault_is_not_the_students_fault(open_period, site, settings):
-    """A configuration fault stops issuing with a message for state staff; the graduate stays queued
-    (never rejected) and is issued once the configuration is mended."""
+    """The key becomes unreadable after certifying, while graduates wait in the queue: issuing stops
+    with a message for state staff, the graduate stays queued (never rejected) and is issued once
+    the configuration is mended. (Certifying itself refuses while the key is missing:
+    tests/certification/test_signing_fault.py.)"""
     grad = make_graduate(0)
+    outcome = services.certify_site(site, BSSY, by="E017ALL", queue=False)
     good_key = settings.STS_SIGNING_KEY
     settings.STS_SIGNING_KEY = "/nonexistent/key.pem"
     with pytest.raises(services.IssueProblem, match="cannot be signed"):
-        services.certify_and_issue(site, BSSY, by="E017ALL")
+        services.process_entries(outcome.entry_ids)
     entry = entry_of(grad)
     assert entry.status == "Q" and entry.reason == ""
     settings.STS_SIGNING_KEY = good_key
