@@ -58,7 +58,7 @@ def _found(t: OfficialTranscript, lead: str) -> Verdict:
     if t.withdrawn_at:  # a verifier must never read a withdrawn transcript as current
         return Verdict(True, f"{lead}, but WITHDRAWN: version [{t.version}] was genuine but has been withdrawn by "
                              f"LDOE on {timezone.localtime(t.withdrawn_at):%m/%d/%Y}; it is not a current official "
-                             "transcript.", t)
+                             "transcript.", t, WITHDRAWN)
     if t.current:
         return Verdict(True, f"{lead}: version [{t.version}], the current official transcript.", t, CURRENT)
     when = timezone.localtime(t.superseded_at)

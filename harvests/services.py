@@ -9,6 +9,7 @@ flat at any size.
 """
 import datetime as dt
 import time
+import uuid
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
@@ -168,7 +169,8 @@ def snapshot_before(*, bssy: int, sponsor=None, by: str, reason: str) -> str:
     for the reason and the moment, so each run has its own. Returns the snapshot's name."""
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     scope = sponsor.code if sponsor is not None else "all"
-    snapshot = take_now(f"Before {reason} {bssy} {scope} {stamp}"[:60], bssy, by=by, trigger="ad hoc")
+    name = f"Before {reason} {bssy} {scope} {stamp}-{uuid.uuid4().hex[:4]}"  # two runs in one second differ
+    snapshot = take_now(name[:60], bssy, by=by, trigger="ad hoc")
     if snapshot.status != "done":
         raise SnapshotRefused(f"The snapshot before the {reason} could not be taken: {snapshot.message}")
     return snapshot.name

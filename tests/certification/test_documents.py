@@ -201,7 +201,8 @@ def test_settings_refuse_to_start_outside_debug_without_a_public_url(tmp_path):
     import sys
 
     env = {k: v for k, v in os.environ.items() if k not in ("STS_PUBLIC_URL", "DJANGO_DEBUG")}
-    env.update(DJANGO_SECRET_KEY="x" * 60, DJANGO_SETTINGS_MODULE="sts.settings")
+    # Its own var/: a laptop's var/local.env (debug on) must not decide this.
+    env.update(DJANGO_SECRET_KEY="x" * 60, DJANGO_SETTINGS_MODULE="sts.settings", STS_VAR_DIR=str(tmp_path))
     code = "import django; django.setup()"
     run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                          cwd=Path(__file__).resolve().parents[2])

@@ -206,7 +206,7 @@ def test_no_export_writes_a_boolean_as_true_false_or_a_number(students_with_flag
             rows = _rows(fmt, out)
             for j, heading in enumerate(rows[0] if rows else []):
                 if heading in FLAG_COLUMNS:
-                    flags = [row[j] for row in rows[1:]]
+                    flags = [row[j] for row in rows[1:] if len(row) > j]  # a heading line is shorter
                     assert set(flags) <= {"Y", "N", "", None}, (name, fmt, heading, flags)
                     checked.setdefault((name, heading), set()).update(flags)
             written += 1

@@ -60,7 +60,7 @@ def test_withdrawn_stays_in_history_verify_says_withdrawn_and_the_rest_of_the_si
     other = OfficialTranscript.objects.exclude(pk=issued.pk).get()
     assert other.current  # not the whole site
     for verdict in (verify_pdf(file_of(issued).read_bytes()), verify_code(issued.code)):
-        assert verdict.genuine and verdict.transcript.withdrawn_at and verdict.to_json()["current"] is False
+        assert verdict.genuine and verdict.transcript.withdrawn_at and verdict.current is False
         assert f"has been withdrawn by LDOE on {today}" in verdict.message
     client.logout()
     page = client.get(reverse("verify:page"), {"code": issued.code}).content.decode()
