@@ -49,7 +49,10 @@ def harvests(request):
                     messages.success(request, f"Snapshot {snapshot.name} is being taken.")
                     return redirect("harvests:harvests")
         else:
-            deadline = get_object_or_404(Deadline, pk=request.POST["pk"]) if request.POST.get("pk") else None
+            pk = request.POST.get("pk") or ""
+            if pk and not pk.isdigit():
+                raise BadRequest("pk: a deadline's number.")
+            deadline = get_object_or_404(Deadline, pk=int(pk)) if pk else None
             if deadline is not None and hasattr(deadline, "snapshot"):
                 raise BadRequest("This deadline's snapshot is taken; it can no longer change.")
             form = DeadlineForm(request.POST, instance=deadline)

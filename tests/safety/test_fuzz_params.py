@@ -33,7 +33,7 @@ HOSTILE = ["abc", "", " ", "-1", "1.5", "2147483648", "9" * 30, "NaN", "a" * 300
            "../../etc/passwd", "%", "036001", "9990000036", "2025-13-45"]
 FORM_HOSTILE = ["abc", "", "-1", "2147483648", "9" * 30, "a" * 300, "<b>x</b>", "036001", "2025-13-45"]
 
-CHEAP = ["csv", "txt", "xlsx", "docx", "pdf"]
+CHEAP = ["csv", "txt", "xlsx", "docx", "pdf", "zip"]
 
 # What a 400 about a parameter must mention (its name or the label the pages use).
 NAMES = {"bssy": ("bssy", "school year"), "grad_year": ("graduation year", "grad_year", "year"),
