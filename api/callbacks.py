@@ -19,18 +19,16 @@ TIMEOUT_SECONDS = 10
 LOST_AFTER_SECONDS = 300  # a pending callback untouched this long past its backoff was lost
 
 
-def queue_due_callbacks(upload_ids=None) -> int:
-    """Create and send the callbacks of finished uploads that have none yet (`upload_ids`: only
-    those), and send again pending ones whose delivery was lost (a worker died holding it)."""
+def due_callbacks(upload_ids=None) -> list[int]:
+    """The callbacks to deliver now: created for finished uploads that have none yet (`upload_ids`:
+    only those), and pending ones whose delivery was lost (a worker died holding it)."""
     from uploads.models import FINISHED
-
-    from .tasks import deliver_callback
 
     due = SubmittedWith.objects.filter(upload__status__in=FINISHED).exclude(token__callback_url="").select_related(
         "token").exclude(upload__in=Callback.objects.values("upload"))
     if upload_ids is not None:
         due = due.filter(upload_id__in=upload_ids)
-    sent = 0
+    due_ids = []
     for submitted in due:
         try:
             with transaction.atomic():
@@ -38,16 +36,14 @@ def queue_due_callbacks(upload_ids=None) -> int:
                                                    url=submitted.token.callback_url)
         except IntegrityError:
             continue  # created meanwhile by the other path
-        transaction.on_commit(lambda pk=callback.pk: deliver_callback.delay(pk))
-        sent += 1
+        due_ids.append(callback.pk)
     if upload_ids is None:
         lost = timezone.now() - dt.timedelta(seconds=LOST_AFTER_SECONDS)
         for callback in Callback.objects.filter(status="pending", updated_at__lt=lost):
             if timezone.now() - callback.updated_at > dt.timedelta(seconds=_backoff(callback.attempts)
                                                                    + LOST_AFTER_SECONDS):
-                transaction.on_commit(lambda pk=callback.pk: deliver_callback.delay(pk))
-                sent += 1
-    return sent
+                due_ids.append(callback.pk)
+    return due_ids
 
 
 def _backoff(attempts):

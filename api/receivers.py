@@ -9,6 +9,6 @@ from celery.signals import task_postrun
 def upload_task_returned(sender=None, args=None, **kwargs):
     if getattr(sender, "name", "") != "uploads.tasks.process_upload" or not args:
         return
-    from .callbacks import queue_due_callbacks
+    from .tasks import queue_due_callbacks
 
     queue_due_callbacks(upload_ids=[args[0]])

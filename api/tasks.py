@@ -1,7 +1,8 @@
 from celery import shared_task
 from django.conf import settings
+from django.db import transaction
 
-from .callbacks import attempt, queue_due_callbacks, record
+from .callbacks import attempt, due_callbacks, record
 from .models import Callback
 
 
@@ -30,3 +31,11 @@ def send_due_callbacks():
     """Beat: callbacks of uploads that ended without their task returning (failed by the reaper),
     and deliveries lost with a worker."""
     return queue_due_callbacks()
+
+
+def queue_due_callbacks(upload_ids=None) -> int:
+    """Send the due callbacks (see `callbacks.due_callbacks`) to the workers once committed."""
+    due = due_callbacks(upload_ids)
+    for pk in due:
+        transaction.on_commit(lambda pk=pk: deliver_callback.delay(pk))
+    return len(due)
