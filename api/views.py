@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from core_tables.models import Category, CourseCode, Curriculum, IbcCode, SetCourse, Site
 from core_tables.periods import current_bssy
+from sts import jobs
 from sts.accounts import permissions
 from sts.accounts.permissions import Action
 from transcripts.models import Student
@@ -22,7 +23,6 @@ from transcripts.progress_store import compute_for
 from uploads.handlers import too_large_message
 from uploads.queries import filter_errors, uploads_visible_to, visible_errors
 from uploads.submission import bssy_choices, refusal_before_storing, store_and_queue
-from uploads.tasks import reap_now_and_then
 
 from . import examples, serializers as S
 from .models import IdempotentSubmission, SubmittedWith
@@ -78,7 +78,7 @@ BSSY_RANGE = range(1990, 3000)
 def _visible_upload(request, pk):
     if pk > MAX_ID:
         raise NotFound(f"No upload {pk} that you can see.")
-    reap_now_and_then()
+    jobs.reap_now_and_then()
     job = uploads_visible_to(request.user).filter(pk=pk).first()
     if job is None:
         raise NotFound(f"No upload {pk} that you can see.")
@@ -93,7 +93,7 @@ class UploadList(ApiView):
                    examples=[examples.UPLOAD_LIST])
     def get(self, request):
         q = _query(S.UploadQuery, request)
-        reap_now_and_then()
+        jobs.reap_now_and_then()
         uploads = uploads_visible_to(request.user)
         if "bssy" in q:
             uploads = uploads.filter(bssy=q["bssy"])

@@ -18,7 +18,7 @@ snapshots, extracts, rollovers) is a row of a `JobModel` subclass, run by a Cele
 - Transient database errors (a lock timeout, "database is locked", a deadlock, a serialization
   failure, a lost connection) are never outcomes: `retry_transient` runs the work again with
   backoff, and a job that still meets them is queued again as its next attempt.
-- Files: `write_atomically` and `atomic_dir` write under a temporary name; only a complete file is
+- Files: `atomic_dir` and `temp_name` write under a temporary name; only a complete file is
   renamed into place, and `sweep` removes temporary files a killed worker left behind.
 """
 from __future__ import annotations
@@ -273,11 +273,6 @@ def is_live(obj) -> bool:
     return obj.status == obj.JOB_RUNNING and (not lease_lapsed(obj) or obj.job_waiting_on_children())
 
 
-def still_current(obj) -> bool:
-    """The job is still this run's (running, same attempt): not taken over by the reaper."""
-    return type(obj).objects.filter(pk=obj.pk, status=obj.JOB_RUNNING, attempts=obj.attempts).exists()
-
-
 def finish(obj, status: str, **fields) -> bool:
     """End this run's job with a final `status` and other field values, only if the job is still
     this run's attempt (a run taken over by a later one writes nothing). Call it inside the
@@ -455,20 +450,6 @@ def temp_name(path: Path, owner=None) -> Path:
     """A temporary name beside `path`. With `owner` (a job) the name says whose it is, so the sweep
     leaves a live job's files alone however long it runs."""
     return path.with_name(f"{TEMP_MARK}{_owner_tag(owner)}{uuid.uuid4().hex[:12]}-{path.name}")
-
-
-@contextmanager
-def write_atomically(path, owner=None):
-    """Yield a temporary path beside `path`; when the block ends without error the file is renamed
-    to `path` (complete, or not there at all); on error the temporary file is removed."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temp_name(path, owner)
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 @contextmanager

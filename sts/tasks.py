@@ -169,7 +169,6 @@ def purge_expired(now=None) -> int:
     expired = ExportJob.objects.filter(expires_at__lt=now) | ExportJob.objects.filter(
         expires_at__isnull=True, created_at__lt=stale)
     removed = 0
-    jobs.sweep_temporary(export_dir())
     for job in expired.only("pk", "path", "parts"):
         if job.path:
             Path(job.path).unlink(missing_ok=True)
@@ -177,7 +176,13 @@ def purge_expired(now=None) -> int:
             leftover.unlink(missing_ok=True)
         job.delete()
         removed += 1
-    return removed + sweep_strays()
+    return removed
+
+
+def sweep_exports() -> int:
+    """Expired exports, the temporary files of export attempts no longer running, and files no
+    export owns. Beat runs it every 10 minutes (a walk of the folder: not for every export)."""
+    return purge_expired() + jobs.sweep_temporary(export_dir()) + sweep_strays()
 
 
 def sweep_strays() -> int:
@@ -210,4 +215,4 @@ def reap_jobs():
 def sweep_export_files():
     """Celery beat: expired exports, files a killed worker left (temporary ones, and finished ones
     no export owns)."""
-    return purge_expired()
+    return sweep_exports()

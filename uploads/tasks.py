@@ -41,10 +41,6 @@ def queue_upload(upload):
     jobs.enqueue(upload)
 
 
-def reap_now_and_then(every=5):
-    jobs.reap_now_and_then(every)
-
-
 def run_upload(upload, *, synchronous=False, attempt=None):
     """Run the pipeline for an Upload and store the results. Progress results of the loaded
     students are recomputed by workers, or here with `synchronous` (the command-line upload)."""

@@ -11,6 +11,7 @@ from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
 from core_tables.periods import fmt_bssy
+from sts import jobs
 from sts.accounts import permissions
 from sts.accounts.permissions import Action, PeriodClosed
 from sts.export_views import start_export
@@ -25,7 +26,7 @@ from .layouts import FIELD_LABELS
 from .queries import filter_errors, may_download_original, row_sites, uploads_visible_to, visible_errors
 from .recordview import record_blocks
 from .submission import bssy_choices, refusal_before_storing, store_and_queue
-from .tasks import read_progress, reap_now_and_then
+from .tasks import read_progress
 
 
 @login_required
@@ -96,7 +97,7 @@ def code_label(code):
 
 def _upload_or_404(request, pk):
     """The upload, or 404 for one the user may not see (no hint that it exists)."""
-    reap_now_and_then()  # a lost worker's upload is retried or failed as soon as anyone looks
+    jobs.reap_now_and_then()  # a lost worker's upload is retried or failed as soon as anyone looks
     job = get_object_or_404(uploads_visible_to(request.user), pk=pk)
     return job
 
@@ -206,7 +207,7 @@ HISTORY_COLUMNS = [
 def history(request):
     """View Uploads: every upload the user may see, newest first; by status and file name."""
     permissions.require(request.user, Action.UPLOAD)
-    reap_now_and_then()
+    jobs.reap_now_and_then()
     uploads = uploads_visible_to(request.user)
     status, q = request.GET.get("status", ""), request.GET.get("q", "").strip()
     if status in dict(Upload.STATUSES):

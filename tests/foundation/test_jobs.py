@@ -161,13 +161,15 @@ def test_a_defect_fails_the_job_with_a_message_for_support(monkeypatch):
 def test_files_are_whole_or_absent(tmp_path):
     target = tmp_path / "out" / "report.pdf"
     with pytest.raises(RuntimeError):
-        with jobs.write_atomically(target) as tmp:
-            tmp.write_bytes(b"half")
+        with jobs.atomic_dir(tmp_path) as work:
+            (work / "report.pdf").write_bytes(b"half")
             raise RuntimeError("killed")
-    assert not target.exists() and not list(target.parent.iterdir())
-    with jobs.write_atomically(target) as tmp:
-        tmp.write_bytes(b"whole")
+    assert not target.exists() and not list(tmp_path.iterdir())
+    with jobs.atomic_dir(tmp_path) as work:
+        (work / "report.pdf").write_bytes(b"whole")
+        jobs.publish(work / "report.pdf", target)
     assert target.read_bytes() == b"whole" and [p.name for p in target.parent.iterdir()] == ["report.pdf"]
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # the work folder is gone
 
 
 def test_the_sweep_keeps_a_live_jobs_files_and_removes_a_dead_ones(tmp_path):

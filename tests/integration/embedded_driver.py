@@ -82,11 +82,11 @@ def sweep():
 
     from certification.services import sweep_transcripts
     from sts import jobs
-    from sts.tasks import purge_expired
+    from sts.tasks import sweep_exports
 
     root = settings.PRIVATE_MEDIA_ROOT
     return {"transcripts": sweep_transcripts(older_than=0), "temporary": jobs.sweep_temporary(root, older_than=0),
-            "exports": purge_expired()}
+            "exports": sweep_exports()}
 
 
 if __name__ == "__main__":
