@@ -34,7 +34,7 @@ TODAY = "2026-03-01"
 
 def setup_django(args):
     os.environ.update(DATABASE_URL=args.db_url, REDIS_URL=args.redis, CELERY_BROKER_URL=args.redis,
-                      DJANGO_SETTINGS_MODULE="sts.settings", DJANGO_SECRET_KEY=SECRET, DJANGO_DEBUG="0",
+                      DJANGO_SETTINGS_MODULE="sts.settings", DJANGO_SECRET_KEY=SECRET, DJANGO_DEBUG="0", STS_PUBLIC_URL="https://sts.bench.example",
                       STS_SSL_REDIRECT="0", STS_SECURE_COOKIES="0", STS_EMAIL_FILE_PATH="",
                       DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver")
     import django
