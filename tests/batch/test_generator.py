@@ -11,7 +11,7 @@ from core_tables.models import SecureId
 from uploads.generator import (
     BatchOptions, GeneratorError, grade_for_age, graduation_date_for, plan_batch, student_sets, write_batch,
 )
-from uploads.layouts import format_record, parse_line
+from transcripts.layouts import format_record, parse_line
 from uploads.management.commands.generate_batch import reference_data
 from uploads.pipeline import run_pipeline
 
