@@ -45,12 +45,12 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, TextIO
 
 from core_tables.codelists import career_option_kind
+from transcripts.layouts import format_record
 from transcripts.progress.model import CoreTables, SetCourse
 from transcripts.records import (
     EOC_FIELDS, NONPUBLIC, PUBLIC, RACE_FIELDS, IbcRecord, StudentRecord, TranscriptRecord,
 )
 from transcripts.reference import CourseCodeRef, ReferenceSnapshot, SecureIdRef
-from transcripts.layouts import format_record
 
 TERMINATOR = "\r\n"
 SECURE_ID_HEADER = ("unique_id", "sponsor_code", "site_code", "local_id", "first_name", "last_name", "birth_date",
