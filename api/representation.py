@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from sts import jobs
 from transcripts.edits import CATALOG
+from transcripts.layouts import FIELD_LABELS, position_of
 from uploads.deletions import deleted_by
-from uploads.layouts import FIELD_LABELS, position_of
 from uploads.queries import row_sites, visible_errors
 from uploads.tasks import read_progress
 

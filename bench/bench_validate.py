@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from transcripts.records import PUBLIC, IbcRecord, StudentRecord, TranscriptRecord  # noqa: E402
 from transcripts.reference import CourseCodeRef, ReferenceSnapshot, SecureIdRef, SiteRef  # noqa: E402
-from uploads.layouts import colspecs, format_record  # noqa: E402
+from transcripts.layouts import colspecs, format_record  # noqa: E402
 
 BSSY, TODAY, SPONSOR = 2019, dt.date(2020, 6, 30), "001"
 SEED = 20191

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "api",
     "reference",
+    "demo",  # tooling: seed_demo, demo_logins, generate_batch (no models; product code never imports it)
 ]
 
 MIDDLEWARE = [

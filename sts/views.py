@@ -99,7 +99,7 @@ def help_index(request):
     from core_tables.codelists import CODE_LISTS, guide_name
     from core_tables.models import CodeValue
     from transcripts.edits import CATALOG, GRAD_DATE_REMOVAL_REASONS
-    from uploads.layouts import position_of
+    from transcripts.layouts import position_of
 
     lists = {}
     for value in CodeValue.objects.filter(active=True):

@@ -4,7 +4,7 @@ per sponsor, so a file can be edited and uploaded again ("This file can be modif
 back into STS"). Uploading an extract in replace mode and extracting again gives the same bytes.
 
 The records are built by `transcripts.recordmap` (stored rows -> records) and written by
-`uploads.layouts` (the layouts as data); nothing here knows a column. Students are read in
+`transcripts.layouts` (the layouts as data); nothing here knows a column. Students are read in
 chunks with their transcripts and IBCs, transcripts as plain value rows, so a million records
 stream in bounded memory.
 """
@@ -14,11 +14,10 @@ from core_tables.models import Sponsor
 from sts.exports import register
 from transcripts import records as R
 from transcripts.ibc_history import history_of
+from transcripts.layouts import format_fields, format_record
 from transcripts.models import Ibc, Transcript
 from transcripts.print_export import SelectionExporter
 from transcripts.recordmap import ibc_record, student_record, transcript_record_fields
-
-from .layouts import format_fields, format_record
 
 TERMINATOR = "\r\n"
 CHUNK = 2000

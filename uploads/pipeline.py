@@ -23,12 +23,12 @@ from sts import clock
 from sts.accounts import permissions
 from sts.accounts.permissions import Action
 from transcripts.edits import CATALOG, GRAD_DATE_REMOVAL_REASONS, REJECT, Finding
+from transcripts.layouts import POSITIONS, format_record
 from transcripts.models import Student
 from transcripts.progress_store import credentialed, graduation_checker
 from transcripts.graduates import overridden_dates
 from transcripts.records import graduation_date, link_key
 from transcripts.reference import ReferenceSnapshot
-from uploads.layouts import POSITIONS, format_record
 
 from .files import FileRejected, members, name_notice
 from .loading import StudentWriter

@@ -5,8 +5,8 @@ from django.utils import timezone
 from core_tables.periods import fmt_bssy
 from sts.exports import Exporter, register
 
+from transcripts.layouts import FIELD_LABELS
 from .models import Upload
-from .layouts import FIELD_LABELS
 from .queries import FILTERS, filter_errors, may_see_upload, row_sites, visible_errors
 
 

@@ -33,12 +33,12 @@ from typing import BinaryIO, Callable, Iterator
 import numpy as np
 
 from transcripts.edits import EditContext, Finding, assess_student
+from transcripts.layouts import PARSERS, RECORD_LENGTHS
 from transcripts.records import (
     ASCII_WHITESPACE, IBC, NONPUBLIC, PUBLIC, STUDENT, TRANSCRIPT, IbcRecord, StudentRecord, TranscriptRecord,
     link_key, year,
 )
 from transcripts.reference import ReferenceSnapshot
-from uploads.layouts import PARSERS, RECORD_LENGTHS
 from uploads.parser import MAX_LINE, blocks, decode, opened, raw_lines, read_blocks, text_lines
 
 MAX_FILE_ERRORS = 100  # kept in full; further ones are only counted

@@ -18,11 +18,11 @@ from sts.export_views import start_export
 from sts.lists import DESC, Column, Listing
 from transcripts.deleted import RestoreRefused
 
+from transcripts.layouts import FIELD_LABELS
 from .deletions import deleted_by, may_undo, undo_deletions, undo_refusal
 from .forms import UploadForm
 from .handlers import too_large_message
 from .models import Upload
-from .layouts import FIELD_LABELS
 from .queries import filter_errors, may_download_original, row_sites, uploads_visible_to, visible_errors
 from .recordview import record_blocks
 from .submission import bssy_choices, refusal_before_storing, store_and_queue

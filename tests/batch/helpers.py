@@ -4,7 +4,7 @@ from dataclasses import replace
 
 from core_tables.models import SecureId
 from transcripts.records import IbcRecord, StudentRecord, TranscriptRecord
-from uploads.layouts import format_record
+from transcripts.layouts import format_record
 
 BSSY = 2025
 TODAY = dt.date(2026, 3, 1)

@@ -8,11 +8,11 @@ from django.core.management import CommandError, call_command
 
 from core_tables.loading import load_folder
 from core_tables.models import SecureId
-from uploads.generator import (
+from demo.generator import (
     BatchOptions, GeneratorError, grade_for_age, graduation_date_for, plan_batch, student_sets, write_batch,
 )
-from uploads.layouts import format_record, parse_line
-from uploads.management.commands.generate_batch import reference_data
+from demo.management.commands.generate_batch import reference_data
+from transcripts.layouts import format_record, parse_line
 from uploads.pipeline import run_pipeline
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from hypothesis import given, settings, strategies as st
 
 from transcripts.edits import samples
 from transcripts.records import NONPUBLIC, PUBLIC, IbcRecord, StudentRecord, TranscriptRecord
-from uploads.layouts import (
+from transcripts.layouts import (
     FILLER, LAYOUTS, RECORD_LENGTHS, colspecs, data_fields, format_record, parse_line, position_of,
 )
 

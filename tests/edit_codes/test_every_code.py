@@ -23,7 +23,7 @@ from transcripts.edits import (
     CATALOG, GRAD_DATE_REMOVAL_REASONS, REMOVE_GRAD_DATE, assess_student, check_field, samples,
 )
 from transcripts.records import IBC, NONPUBLIC, PUBLIC, STUDENT, TRANSCRIPT, Record
-from uploads.layouts import format_record, parse_line, position_of
+from transcripts.layouts import format_record, parse_line, position_of
 
 RECORD_TYPES = ("020", "030", "050", "secure_id")
 EDIT_FIELD = object()  # a case's `field` default: the edit's own field

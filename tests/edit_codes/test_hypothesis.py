@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from transcripts.edits import CATALOG, samples
 from transcripts.records import IBC, NONPUBLIC, PUBLIC, RECORD_TYPES
-from uploads.layouts import parse_line
+from transcripts.layouts import parse_line
 from uploads.parser import BOM, blocks, raw_lines, read_blocks, text_lines
 from uploads.validation import FileError, validate_stream
 

@@ -8,7 +8,7 @@ import pytest
 from core_tables.codelists import CODE_LISTS, attrs_of, career_option_kind, codes
 from transcripts.edits import CATALOG, GRAD_DATE_REMOVAL_REASONS, REJECT, REMOVE_GRAD_DATE
 from transcripts.records import LAYOUTS, IbcRecord, StudentRecord, TranscriptRecord
-from uploads.layouts import position_of
+from transcripts.layouts import position_of
 
 DIGEST_CODES = (
     [f"U0{n}" for n in range(1, 9)]

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from transcripts.models import IbcHistory, Ibc, Student, Transcript
-from uploads.layouts import PARSERS
+from transcripts.layouts import PARSERS
 
 from .conftest import BSSY, generate, upload
 

@@ -8,7 +8,7 @@ from transcripts.online.fields import (
 )
 from transcripts.records import IBC, NONPUBLIC, PUBLIC, STUDENT, TRANSCRIPT, StudentRecord, TranscriptRecord
 from transcripts.reference import ReferenceSnapshot
-from uploads.layouts import data_fields, position_of
+from transcripts.layouts import data_fields, position_of
 
 
 @pytest.mark.parametrize("typed, raw", [("1.00", "100"), ("1", "100"), (".5", "050"), ("0.50", "050"), ("0", "000"),

@@ -3,7 +3,7 @@ from dataclasses import replace
 
 from tests.certification.conftest import PASSING_TU
 from transcripts.records import NONPUBLIC, StudentRecord, TranscriptRecord
-from uploads.layouts import format_record
+from transcripts.layouts import format_record
 
 GRAD = "05202026"
 POINTS = {"A": "400", "B": "300", "C": "200"}

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field, fields
 from operator import itemgetter
 from typing import Sequence
 
+from transcripts.layouts import POSITIONS, data_fields, position_of
 from transcripts.records import (
     EOC_FIELDS, IBC, LAYOUTS, RACE_FIELDS, STUDENT, TRANSCRIPT, IbcRecord, Record, StudentRecord, TranscriptRecord,
 )
-from uploads.layouts import POSITIONS, position_of
 
 from .model import REJECT, Edit, EditContext, Finding, StudentView, link_key
 
@@ -129,8 +129,6 @@ def finding(edit: Edit, record: Record, field_name: str | None = None) -> Findin
 
 
 def _span_value(record: Record, start: int, end: int) -> str:
-    from uploads.layouts import data_fields
-
     return "".join(getattr(record, f.name) for f in data_fields(record.record_type, record.layout)
                    if start <= f.start <= end)
 

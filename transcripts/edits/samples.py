@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+from transcripts.layouts import format_record, parse_line
 from transcripts.records import NONPUBLIC, PUBLIC, IbcRecord, Record, StudentRecord, TranscriptRecord
 from transcripts.reference import ReferenceSnapshot
-from uploads.layouts import format_record, parse_line
 
 from .model import EditContext
 

@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from transcripts.layouts import position_of
 from transcripts.records import IBC, NONPUBLIC, PUBLIC, RACE_FIELDS, STUDENT, TRANSCRIPT, is_digits
-from uploads.layouts import position_of
 
 # Kinds of field: how the typed value maps to the raw batch value.
 TEXT = "text"  # as typed (trimmed)

@@ -24,6 +24,7 @@ from transcripts.edits import CATALOG, REJECT, EditContext, Finding, assess_stud
 from transcripts.edits.student import partial_name
 from transcripts.graduates import is_graduate, mark_graduate_change
 from transcripts.ibc_history import record_ibcs
+from transcripts.layouts import position_of
 from transcripts.models import (
     Credential, DeletedStudentSet, GraduationOverride, Ibc, Student, StudentChange, Transcript,
 )
@@ -31,7 +32,6 @@ from transcripts.progress_store import graduation_checker, recompute
 from transcripts.recordmap import (
     ibc_record, ibc_values, student_fields, student_record, transcript_record, transcript_values,
 )
-from uploads.layouts import position_of
 
 from .fields import FIELDS, FLAG, to_display
 

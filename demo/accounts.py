@@ -1,4 +1,4 @@
-"""Demo accounts and settings for `make run` (not used in production)."""
+"""The demo's accounts, collection period and uploaded batches for `make run` (not used in production)."""
 import datetime as dt
 
 DEMO_PASSWORD = "Bayou#Ledger25"

@@ -3,14 +3,13 @@ import io
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-
-from sts.clock import DatedCommand
 from django.db import transaction
 
 from core_tables.models import Announcement, CollectionPeriod
+from demo.accounts import DEMO_BATCHES, DEMO_BSSY, DEMO_NAMES, DEMO_PASSWORD, DEMO_USERS, demo_email, demo_period
 from sts.accounts.models import User
 from sts.accounts.services import create_user
-from sts.demo import DEMO_BATCHES, DEMO_BSSY, DEMO_NAMES, DEMO_PASSWORD, DEMO_USERS, demo_email, demo_period
+from sts.clock import DatedCommand
 from transcripts.models import Student
 
 

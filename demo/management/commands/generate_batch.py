@@ -7,11 +7,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core_tables.models import SecureId
 from core_tables.snapshot import build_snapshot
+from demo.generator import (BatchOptions, GeneratorError, NamePool, ReferenceData, RegistryTooSmall, plan_batch,
+                            write_batch, write_secure_ids)
+from sts.clock import parse_today
 from transcripts.progress_store import load_core_tables
-from uploads.generator import (BatchOptions, GeneratorError, NamePool, ReferenceData, RegistryTooSmall, plan_batch,
-                               write_batch, write_secure_ids)
-
-from ._common import parse_today
 
 
 def reference_data(sponsor_code: str) -> ReferenceData:

@@ -45,12 +45,12 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, TextIO
 
 from core_tables.codelists import career_option_kind
+from transcripts.layouts import format_record
 from transcripts.progress.model import CoreTables, SetCourse
 from transcripts.records import (
     EOC_FIELDS, NONPUBLIC, PUBLIC, RACE_FIELDS, IbcRecord, StudentRecord, TranscriptRecord,
 )
 from transcripts.reference import CourseCodeRef, ReferenceSnapshot, SecureIdRef
-from uploads.layouts import format_record
 
 TERMINATOR = "\r\n"
 SECURE_ID_HEADER = ("unique_id", "sponsor_code", "site_code", "local_id", "first_name", "last_name", "birth_date",
@@ -903,7 +903,7 @@ _TRANSCRIPT_DEFAULTS = {f.name: f.default for f in dataclass_fields(TranscriptRe
 
 def transcript_record(*parts: dict, **values) -> TranscriptRecord:
     """A TranscriptRecord without the frozen dataclass' per-field __init__ (a file has ~20 per
-    student; as uploads.layouts does when parsing). Equal to TranscriptRecord(**values)."""
+    student; as transcripts.layouts does when parsing). Equal to TranscriptRecord(**values)."""
     record = object.__new__(TranscriptRecord)
     record.__dict__.update(_TRANSCRIPT_DEFAULTS)
     for part in parts:
