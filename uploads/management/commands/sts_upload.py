@@ -4,11 +4,12 @@ from django.core.management.base import BaseCommand, CommandError
 
 from sts.accounts.models import User
 from sts.accounts.permissions import Action, can
+from sts.clock import parse_today
 from uploads.files import declared_sponsor
 from uploads.storage import file_chunks, store_upload
 from uploads.tasks import run_upload
 
-from ._common import dump, parse_today
+from ._common import dump
 
 
 class Command(BaseCommand):

@@ -2,9 +2,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from sts.clock import parse_today
 from uploads.pipeline import run_pipeline
 
-from ._common import dump, parse_today
+from ._common import dump
 
 
 class Command(BaseCommand):
