@@ -31,6 +31,9 @@ TRANSCRIPTS_PER_STUDENT = 30
 
 def setup_django(db_url):
     os.environ["DATABASE_URL"] = db_url
+    # The recompute's batches go to the workers' Redis (without it, the embedded laptop broker).
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/3")
+    os.environ.setdefault("CELERY_BROKER_URL", os.environ["REDIS_URL"])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sts.settings")
     import django
 
@@ -317,7 +320,7 @@ def measure_recompute(db_url, sample):
     from transcripts.models import RecomputeBatch, Student
     from transcripts.tasks import queue_recompute
 
-    redis = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/3")
+    redis = os.environ["REDIS_URL"]
     ids = list(Student.objects.filter(bssy=BSSY, sponsor__code__startswith="S").order_by("pk").values_list(
         "pk", flat=True)[:sample])
     rates = {}

@@ -113,14 +113,9 @@ class Source:
     def certified(self) -> dict:
         """{site code: date its graduates were certified} for the scope's certified sites."""
         if self.snapshot:
-            rows = FrozenCertification.objects.filter(snapshot=self.snapshot, certified_at__isnull=False)
-            if self.sponsor:
-                rows = rows.filter(sponsor_code=self.sponsor)
+            rows = self._frozen_certifications().filter(certified_at__isnull=False)
             return {code: timezone.localtime(at).date() for code, at in rows.values_list("site_code", "certified_at")}
-        sites = Site.objects.filter(students__bssy=self.bssy).distinct()
-        if self.sponsor:
-            sites = sites.filter(sponsor__code=self.sponsor)
-        ids = dict(sites.values_list("pk", "code"))
+        ids = dict(self._sites_with_students().values_list("pk", "code"))
         states = extensions.call(extensions.SITE_CERTIFICATIONS, list(ids), self.bssy, default={})
         return {ids[pk]: timezone.localtime(s.certified_at).date() for pk, s in states.items()
                 if s.is_certified and s.certified_at}
@@ -128,16 +123,21 @@ class Source:
     def certification_states(self) -> dict:
         """{site code: (sponsor code, state code)} for the scope's sites with students."""
         if self.snapshot:
-            rows = FrozenCertification.objects.filter(snapshot=self.snapshot)
-            if self.sponsor:
-                rows = rows.filter(sponsor_code=self.sponsor)
-            return {code: (sponsor, state) for code, sponsor, state in rows.values_list(
+            return {code: (sponsor, state) for code, sponsor, state in self._frozen_certifications().values_list(
                 "site_code", "sponsor_code", "state")}
-        sites = Site.objects.filter(students__bssy=self.bssy).distinct()
-        if self.sponsor:
-            sites = sites.filter(sponsor__code=self.sponsor)
-        info = {pk: (code, sponsor) for pk, code, sponsor in sites.values_list("pk", "code", "sponsor__code")}
+        info = {pk: (code, sponsor) for pk, code, sponsor in self._sites_with_students().values_list(
+            "pk", "code", "sponsor__code")}
         states = extensions.call(extensions.SITE_CERTIFICATIONS, list(info), self.bssy, default={})
         return {code: (sponsor, states[pk].code if pk in states else "never") for pk, (code, sponsor) in info.items()}
 
+    def _frozen_certifications(self):
+        rows = FrozenCertification.objects.filter(snapshot=self.snapshot)
+        if self.site:
+            return rows.filter(site_code=self.site)
+        return rows.filter(sponsor_code=self.sponsor) if self.sponsor else rows
 
+    def _sites_with_students(self):
+        sites = Site.objects.filter(students__bssy=self.bssy).distinct()
+        if self.site:
+            return sites.filter(code=self.site)
+        return sites.filter(sponsor__code=self.sponsor) if self.sponsor else sites

@@ -5,6 +5,7 @@ a statewide report streams (a site's class is all a rank needs). Rows are those 
 import dataclasses
 import itertools
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count
 
@@ -17,6 +18,7 @@ from transcripts.reports import OverallGpaReport
 from .sources import Source
 
 PAGE_SIZE = 100
+LIVE_COUNTS_SECONDS = 60  # how old the live page's per-site counts (its paging) may be
 GRADE_ORDER = ("T9", "09", "10", "11", "12")
 
 
@@ -65,12 +67,29 @@ class StatewideOverallGpa(StatewideReport):
     def count(self, params):
         return self.visible(Source.from_params(params)).count()
 
+    def site_counts(self, source):
+        """[(sponsor, site, rows)] in the report's order: a row a visible student, so a page can
+        skip whole sites without ranking them. Counting the whole state reads every student (~50 ms
+        of PostgreSQL at 200,000): a snapshot's counts are kept for good (it never changes), the
+        live ones for LIVE_COUNTS_SECONDS (a site's rows themselves are always read live)."""
+        consent_only = self.user is not None and permissions.consent_only(self.user)
+        when = f"{source.snapshot.pk}-{source.snapshot.taken_at:%s}" if source.snapshot else "live"
+        key = f"harvests:site-counts:{self.name}:{source.bssy}:{when}:{source.scope}:{int(consent_only)}"
+        counts = cache.get(key)
+        if counts is None:
+            counts = list(self.visible(source).order_by("sponsor_code", "site_code").values_list(
+                "sponsor_code", "site_code").annotate(n=Count("key")).values_list("sponsor_code", "site_code", "n"))
+            cache.set(key, counts, None if source.snapshot else LIVE_COUNTS_SECONDS)
+        return counts
+
     def rows(self, params):
-        self._certified = Source.from_params(params).certified()
+        self._certified = Source.from_params(params).certified()  # every site's at once for a whole report
         return super().rows(params)
 
     def site_rows(self, source, params):
         from transcripts.reports import _gpa, _percent
+
+        certified = self._certified if hasattr(self, "_certified") else source.certified()
 
         everyone = list(source.students().values_list("key", "state_id", "last_name", "first_name", "grade",
                                                       "graduation_date", "overall_gpa", "parental_consent"))
@@ -83,7 +102,7 @@ class StatewideOverallGpa(StatewideReport):
                 continue
             yield [source.sponsor, source.site, s[4], s[1], f"{s[2]}, {s[3]}".strip(", "), _gpa(s[6]),
                    rank.class_rank, rank.class_size, _percent(rank.class_percent), rank.grad_rank, rank.grad_size,
-                   _percent(rank.grad_percent), s[5], self._certified.get(source.site)]
+                   _percent(rank.grad_percent), s[5], certified.get(source.site)]
 
 
 @register
@@ -155,11 +174,28 @@ REPORTS = {"stsq11": "stsq11_state", "stsq13": "stsq13_state"}
 
 
 def page(exporter, params, number):
-    """(header, the page's rows, paginator, page) of a statewide report: only the rows up to the
-    page are made (the first page reads the first sites only)."""
+    """(header, the page's rows, paginator, page) of a statewide report. Where the report knows
+    its rows per site (STSQ11), only the sites on the page are read and ranked; otherwise the
+    rows up to the page are made (the first page reads the first sites only)."""
+    if hasattr(exporter, "site_counts"):
+        return _page_of_sites(exporter, params, number)
     rows = exporter.rows(params)
     header = next(rows)
     paginator = Paginator(range(exporter.count(params)), PAGE_SIZE)
     current = paginator.get_page(number)
     start = (current.number - 1) * PAGE_SIZE
     return header, list(itertools.islice(rows, start, start + PAGE_SIZE)), paginator, current
+
+
+def _page_of_sites(exporter, params, number):
+    source = Source.from_params(params)
+    sites = exporter.site_counts(source)
+    paginator = Paginator(range(sum(n for _sponsor, _site, n in sites)), PAGE_SIZE)
+    current = paginator.get_page(number)
+    start, rows, before = (current.number - 1) * PAGE_SIZE, [], 0
+    for sponsor, site, n in sites:
+        if before + n > start and len(rows) < PAGE_SIZE:
+            site_rows = exporter.site_rows(dataclasses.replace(source, sponsor=sponsor, site=site), params)
+            rows.extend(itertools.islice(site_rows, max(0, start - before), max(0, start - before) + PAGE_SIZE - len(rows)))
+        before += n
+    return exporter.header(params), rows, paginator, current

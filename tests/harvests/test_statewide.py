@@ -103,3 +103,23 @@ def test_statewide_report_page_from_a_snapshot(client, make_user, state, setting
     assert "AFTER" not in page and "snapshot R" in page
     assert "AFTER" in client.get(reverse("harvests:report", args=["stsq11"])).content.decode()
     assert client.get(reverse("harvests:report", args=["stsq11"]) + "?snapshot=nope").status_code == 404
+
+
+@pytest.mark.parametrize("group", ["ldoe", "bor-inquiry"])
+def test_statewide_report_pages_are_the_whole_report_cut_in_pages(state, make_user, monkeypatch, group):
+    """A page reads only its own sites (skipping whole sites by their counts): every page, for a
+    user who sees every row and one who sees consent-Y rows only, is that slice of the report."""
+    from harvests import statewide
+
+    user = make_user("ELDOSTA" if group == "ldoe" else "EBORINQ", group)
+    params = {"bssy": str(BSSY)}
+    header, *everything = _rows("stsq11_state", params, user)
+    monkeypatch.setattr(statewide, "PAGE_SIZE", 7)  # pages that begin and end inside sites
+    exporter = EXPORTERS["stsq11_state"].bind(user)
+    pages = []
+    for number in range(1, -(-len(everything) // 7) + 2):  # one past the end: the last page again
+        head, rows, paginator, page = statewide.page(exporter, params, number)
+        assert head == header and paginator.count == len(everything)
+        pages.append(rows)
+    assert [row for rows in pages[:-1] for row in rows] == everything
+    assert pages[-1] == pages[-2] and len({r[1] for r in everything}) > 2
