@@ -33,3 +33,6 @@ class SnapshotAdmin(HarvestAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a harvest is history: extracts and reports name it for good

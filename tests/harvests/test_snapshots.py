@@ -78,3 +78,15 @@ def test_extracts_of_a_snapshot_survive_uploads_edits_and_deletions(state, tmp_p
     assert after == before
     assert harvest("stsq01", tmp_path / "live2.txt") != live_before  # the live data did change
     assert FrozenTranscript.objects.count() and FrozenIbc.objects.count() == Snapshot.objects.get().ibcs
+
+
+def test_a_deleted_snapshot_takes_its_frozen_rows_and_only_its_own(state):
+    # The frozen tables carry no database foreign key (docs/benchmarks.md): the rows go with it here.
+    take("Kept")
+    take("Dropped")
+    kept, dropped = Snapshot.objects.get(name="Kept"), Snapshot.objects.get(name="Dropped")
+    counts = {m: m.objects.filter(snapshot=kept).count() for m in (FrozenStudent, FrozenTranscript, FrozenIbc)}
+    Snapshot.objects.filter(pk=dropped.pk).delete()
+    for model, n in counts.items():
+        assert n and model.objects.filter(snapshot=kept).count() == n
+        assert not model.objects.filter(snapshot_id=dropped.pk).exists()
