@@ -404,8 +404,53 @@ def plain_facts(student: Student) -> list[tuple[str, str]]:
             ("End-of-course tests (GEE/EOC) met", f"Yes ({gee[flag]})" if flag in gee else "No")]
 
 
+def section_facts(section: ReportStudent) -> list[tuple[str, str]]:
+    """The line of facts under a section's verdict and standings (PDF and Word alike)."""
+    result = section.result
+    return [*plain_facts(section.student), ("Overall GPA", (_shown(result.overall_gpa) if result else "") or "—"),
+            (section.gpa_label, section.gpa or "—"),
+            ("Credits earned", f"{result.total_credits:.2f}" if result and result.total_credits is not None else "—")]
+
+
+def units_cell(category) -> tuple[str, str]:
+    """A category's units and completion, as its table cell reads."""
+    return f"{category.earned:.2f} of {category.required:.2f}", "met" if category.complete else "not met"
+
+
 def course_cell(u) -> str:
     return f"{u.code} {u.name} — {u.grade}, {fmt_bssy(u.bssy)}, {u.units:.2f} unit{'s' if u.units != 1 else ''}"
+
+
+# The Core Progress Report's page, in lines of its 8.2 pt type (a letter page inside its margins
+# holds ~66), and the characters a line holds in the course column and across the page. Estimates
+# on the safe side: a section guessed too long starts a page early; one guessed too short is
+# moved by WeasyPrint (break-inside: avoid), which lays it out twice.
+PAGE_LINES, CATEGORY_CHARS, COURSE_CHARS, PAGE_CHARS = 60, 24, 56, 120
+
+
+def section_lines(section, facts, categories) -> int:
+    def wrapped(text, width):
+        return max(1, -(-len(text) // width))
+    lines = 4 + len(section.reasons) + wrapped(" · ".join(f"{k}: {v}" for k, v in facts), PAGE_CHARS)
+    lines += sum(wrapped(f"{st.title}: {st.summary}. Missing: {'; '.join(st.missing)}", PAGE_CHARS)
+                 for st in section.standings)
+    lines += wrapped(section.note, PAGE_CHARS) if section.note else 0
+    if categories:
+        lines += 2 + sum(max(wrapped(f"{c.code} {c.description}", CATEGORY_CHARS),
+                             sum(wrapped(line, COURSE_CHARS) for line in courses)) for c, _units, courses in categories)
+    return lines + 2  # the rule and space between sections
+
+
+def page_breaks(students) -> list[tuple[bool, bool]]:
+    """(starts a new page, longer than a page) of each section: a section starts a page when it
+    would not fit on what is left of it; one longer than a page flows on (never kept whole)."""
+    breaks, used = [], 0
+    for student in students:
+        lines = section_lines(*student)
+        new_page = bool(used) and used + lines > PAGE_LINES
+        breaks.append((new_page, lines > PAGE_LINES))
+        used = lines if new_page else used + lines
+    return breaks
 
 
 def write_core_progress_pdf(heading, sections, path):
@@ -420,10 +465,11 @@ def write_core_progress_pdf(heading, sections, path):
     # (a search typed by the user must not close the string or the style sheet).
     def css(text):
         return "".join(c if c.isalnum() or c in " -.,'()" else f"\\{ord(c):x} " for c in text)
+    students = [(s, section_facts(s), [(c, units_cell(c), [course_cell(u) for u in c.courses]) for c in s.categories])
+                for s in sections]
     html = render_to_string("reports/core_progress.html", {
         **heading, "css_title": css(heading["title"]), "css_printed": css(heading["printed"]),
-        "students": [(s, plain_facts(s.student), [(c, [course_cell(u) for u in c.courses]) for c in s.categories])
-                     for s in sections]})
+        "students": [(*student, *where) for student, where in zip(students, page_breaks(students))]})
     HTML(string=html).write_pdf(path, font_config=font_config())
     return html
 
@@ -514,24 +560,24 @@ def write_core_progress_docx(heading, sections, path):
             p = doc.add_paragraph(style="List Bullet")
             p.add_run(title + ": ").bold = True
             p.add_run(standing_text)
-        table([[label for label, _ in plain_facts(st)] + ["Overall GPA", s.gpa_label],
-               [value for _, value in plain_facts(st)] + [_shown(s.result.overall_gpa) if s.result else "—",
-                                                          s.gpa or "—"]],
-              [Inches(1.6), Inches(1.9), Inches(1.5), Inches(0.9), Inches(1.4)])
+        facts = doc.add_paragraph()
+        for i, (label, value) in enumerate(section_facts(s)):
+            facts.add_run(("" if not i else " · ") + f"{label}: ")
+            facts.add_run(value).bold = True
         if s.note:
             doc.add_paragraph(s.note)
         if not s.categories:
             continue
         doc.add_heading(f"{s.curriculum} {s.curriculum_name}: " + ("every category complete" if s.complete else
                                                                      "categories not complete in bold"), level=2)
-        rows = [["Category", "Required", "Earned", "Complete", "Courses counted"]]
+        rows = [["Category", "Units earned of required", "Courses counted"]]
         bold = set()
         for i, c in enumerate(s.categories, start=1):
-            rows.append([f"{c.code} {c.description}", f"{c.required:.2f}", f"{c.earned:.2f}",
-                         "Yes" if c.complete else "No", "\n".join(course_cell(u) for u in c.courses) or "none yet"])
+            rows.append([f"{c.code} {c.description}", ", ".join(units_cell(c)),
+                         "\n".join(course_cell(u) for u in c.courses) or "none yet"])
             if not c.complete:
                 bold.add(i)
-        table(rows, [Inches(2.0), Inches(0.65), Inches(0.6), Inches(0.7), Inches(3.35)], bold)
+        table(rows, [Inches(1.9), Inches(1.1), Inches(4.3)], bold)
     doc.save(path)
 
 

@@ -104,16 +104,28 @@ def test_word_has_the_same_content_in_the_same_order_styled(two, tmp_path):
     first = texts.index(next(t for t in texts if t.startswith("Core Progress Report: ")))
     assert texts[first + 2].startswith("Not ready to graduate: The graduation date")
     assert texts[first + 3].startswith("TU ")
-    tables = doc.tables
-    assert [c.text for c in tables[0].rows[0].cells][:3] == [
-        "FAFSA / TOPS form submitted", "Parental consent to share with LOSFA and the Board of Regents",
-        "End-of-course tests (GEE/EOC) met"]
-    assert tables[0].rows[1].cells[0].text == "No"
-    categories = tables[1]
-    assert [c.text for c in categories.rows[0].cells] == ["Category", "Required", "Earned", "Complete",
-                                                          "Courses counted"]
+    facts = texts[first + 5]  # the line of facts after the pathway's and the award's standings
+    assert facts.startswith("FAFSA / TOPS form submitted: No · Parental consent to share with LOSFA and the Board "
+                            "of Regents: ") and "End-of-course tests (GEE/EOC) met: No" in facts
+    assert "Overall GPA: " in facts and "Credits earned: " in facts
+    categories = doc.tables[0]
+    assert [c.text for c in categories.rows[0].cells] == ["Category", "Units earned of required", "Courses counted"]
     widths = [c.width for c in categories.rows[0].cells]
-    assert widths[4] > widths[0] > widths[1]  # course names get the room
+    assert widths[2] > widths[0] > widths[1]  # course names get the room
     bold = {r.cells[0].text for r in categories.rows[1:] if all(run.bold for run in r.cells[0].paragraphs[0].runs)}
-    not_met = {r.cells[0].text for r in categories.rows[1:] if r.cells[3].text == "No"}
+    not_met = {r.cells[0].text for r in categories.rows[1:] if r.cells[1].text.endswith(", not met")}
     assert bold == not_met and not_met
+
+
+def test_the_section_estimate_keeps_short_sections_together_and_starts_long_ones_on_a_page():
+    from types import SimpleNamespace
+
+    from transcripts.print_export import PAGE_LINES, page_breaks
+
+    def section(categories):
+        cat = SimpleNamespace(code="01", description="ENGLISH")
+        return (SimpleNamespace(reasons=(), standings=(), note=""), [("FAFSA", "No")],
+                [(cat, ("1.00 of 1.00", "met"), ["120101 English I — B, 2023-24, 1.00 unit"])] * categories)
+    short, long_ = section(2), section(PAGE_LINES)
+    assert page_breaks([short, short, short]) == [(False, False)] * 3
+    assert page_breaks([short, long_, short]) == [(False, False), (True, True), (True, False)]
