@@ -94,6 +94,11 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'sts.sqlite3'}"),
 }
+if "postgresql" in DATABASES["default"]["ENGINE"]:
+    # Keep each process's connection between requests: a new one per request cost PostgreSQL a
+    # backend process and Django its set-up on every page and API call (docs/benchmarks.md).
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("STS_DB_CONN_MAX_AGE", default=300))
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Several processes (web + the worker's pool) share the file. WAL: readers never wait for the
     # writer. IMMEDIATE: a transaction takes the write lock when it begins, so two writers queue
