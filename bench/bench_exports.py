@@ -223,7 +223,11 @@ def measure_cpr_pdf_celery(db_url, work):
         rss = max(_peak_rss_mb(pid) for pid in pool)
     finally:
         os.killpg(worker.pid, 15)
-        worker.wait(timeout=60)
+        try:
+            worker.wait(timeout=60)
+        except subprocess.TimeoutExpired:  # the laptop broker's warm shutdown can hang; its work is done
+            os.killpg(worker.pid, 9)
+            worker.wait()
     # How the parts shared the two processes: busy seconds per pool process (from the worker's log).
     busy = {}
     for line in log_path.read_text().splitlines():

@@ -251,22 +251,29 @@ def graduation_verdict(student: Student, result: ProgressResult | None) -> tuple
     return True, "Ready to graduate", ()
 
 
-def _missing(progress) -> list[str]:
-    return [f"{c.code} {c.description}: {c.earned:.2f} of {c.required:.2f} units" for c in progress.categories
-            if not c.complete]
+def _missing(progress, in_table: bool) -> list[str]:
+    """The categories not complete; for the curriculum whose table the section prints, a pointer
+    to its bold rows rather than the same list twice."""
+    missing = [c for c in progress.categories if not c.complete]
+    if in_table:
+        return [f"the {len(missing)} categor{'y' if len(missing) == 1 else 'ies'} in bold in the table below"
+                ] if missing else []
+    return [f"{c.code} {c.description}: {c.earned:.2f} of {c.required:.2f} units" for c in missing]
 
 
-def standings(student: Student, result: ProgressResult | None, names: dict) -> tuple[Standing, ...]:
-    """The diploma pathway and each TOPS award the guide judges for it, with what is missing."""
+def standings(student: Student, result: ProgressResult | None, names: dict, shown: str = "") -> tuple[Standing, ...]:
+    """The diploma pathway and each TOPS award the guide judges for it, with what is missing
+    (`shown`: the curriculum whose categories the section's table prints)."""
     if result is None:
         return ()
     out = []
     p = result.pathway
     if p is not None:
         out.append(Standing(f"{p.code} {names.get(p.code, p.name)} (diploma pathway)", p.complete,
-                            "all categories complete" if p.complete else "not complete", _missing(p)))
+                            "all categories complete" if p.complete else "not complete",
+                            _missing(p, p.code == shown)))
     for a in result.awards:
-        missing = _missing(a.progress) if a.progress else []
+        missing = _missing(a.progress, a.code == shown) if a.progress else []
         standing = award_standing(a.code, a.level, a.eligible, a.gpa, a.progress.complete if a.progress else None)
         if a.progress and a.progress.complete and not a.eligible:
             missing.append(f"Core GPA {_shown(a.gpa) or '—'} is below the award's minimum")
@@ -287,8 +294,10 @@ def report_student(student: Student, stored: dict | None, award: str, names: dic
 
     result = ProgressResult.from_dict(stored) if stored else None
     ready, verdict, reasons = graduation_verdict(student, result)
-    return replace(_chosen(student, result, award, names), full_name=full_name, ready=ready, verdict=verdict,
-                   reasons=reasons, standings=standings(student, result, names))
+    chosen = _chosen(student, result, award, names)
+    shown = chosen.curriculum if chosen.categories else ""
+    return replace(chosen, full_name=full_name, ready=ready, verdict=verdict, reasons=reasons,
+                   standings=standings(student, result, names, shown))
 
 
 def _chosen(student: Student, result: ProgressResult | None, award: str, names: dict) -> ReportStudent:
