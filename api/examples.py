@@ -54,3 +54,8 @@ REFERENCE = OpenApiExample("Course codes", response_only=True, value={
         "code": "120101", "name": "English I", "first_bssy": 2010, "last_bssy": None, "requires_course_name": False,
         "ap_type_allowed": "", "five_point_eligible": False, "experience_only": False,
         "updated_at": "2026-01-05T10:00:00-06:00"}]})
+REFERENCE_SITES = OpenApiExample("Sites", response_only=True, value={
+    "table": "sites", "count": 1, "results": [{
+        "code": "017001", "name": "Demo High", "sponsor": "017", "kind": "school", "address": "4100 Pelican Crest Dr",
+        "city": "Baton Rouge", "state": "LA", "zip_code": "70808", "phone": "(225) 555-0141",
+        "updated_at": "2026-01-05T10:00:00-06:00"}]})

@@ -249,7 +249,7 @@ class ReferenceTable(ApiView):
         responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="{table, count, results}"),
                    **problems(400, 404)},
         summary="A reference table: sites, course codes, curricula (categories and sets), IBC codes",
-        examples=[examples.REFERENCE])
+        examples=[examples.REFERENCE, examples.REFERENCE_SITES])
     def get(self, request, table):
         if table not in REFERENCE_TABLES:
             raise NotFound(f"No reference table {table!r}: one of {', '.join(REFERENCE_TABLES)}.")
@@ -261,7 +261,8 @@ class ReferenceTable(ApiView):
         return Response({"table": table, "count": len(results), "results": results})
 
     def sites(self, bssy):
-        # Every site's code and name: what a SIS needs to fill the batch file's site columns.
+        # Every site's code and name (what a SIS needs to fill the batch file's site columns) and
+        # its postal address and phone.
         return Site.objects.select_related("sponsor").order_by("code")
 
     def course_codes(self, bssy):
@@ -285,6 +286,7 @@ class ReferenceTable(ApiView):
     def shape(table, r):
         if table == "sites":
             return {"code": r.code, "name": r.name, "sponsor": r.sponsor.code, "kind": r.kind,
+                    **{f: getattr(r, f) for f in ("address", "city", "state", "zip_code", "phone")},
                     "updated_at": r.updated_at.isoformat()}
         if table == "curricula":
             return {**row_json(r), "categories": [

@@ -68,6 +68,8 @@ class TranscriptData:
     sponsor_kind: str
     site_code: str
     site_name: str
+    site_address: str  # one line; "" when the site has no street address on file
+    site_phone: str
     last_name: str
     first_name: str
     middle_name: str
@@ -115,9 +117,11 @@ class TranscriptData:
     def data_hash(self) -> str:
         """sha256 of what the transcript says about the student (not version, certification or
         code): a re-certification issues a new version only for a graduate whose transcript changed."""
+        # The school's address and phone are how to reach it, not what it certified about the
+        # student: a site that moves issues no new versions (each PDF keeps the address it printed).
         content = {k: v for k, v in asdict(self).items()
                    if k not in ("official", "version", "certified_at", "certified_by", "issued_at", "code",
-                                "verify_url", "extra")}
+                                "verify_url", "extra", "site_address", "site_phone")}
         return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -212,7 +216,8 @@ class Gatherer:
         return TranscriptData(
             state_id=student.state_id, bssy=student.bssy, sponsor_code=student.sponsor.code,
             sponsor_name=student.sponsor.name, sponsor_kind=student.sponsor.kind, site_code=student.site.code,
-            site_name=student.site.name, last_name=last, first_name=first,
+            site_name=student.site.name, site_address=student.site.postal_address,
+            site_phone=student.site.phone.strip(), last_name=last, first_name=first,
             middle_name="" if registry else student.middle_name, suffix="" if registry else student.suffix,
             birth_date=born, sex=student.sex, local_id=student.local_id, grade=student.grade,
             grade9_entry=student.grade9_entry, graduation_date=student.graduation_date,

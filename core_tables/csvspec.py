@@ -43,6 +43,17 @@ def text(max_length, required=True):
     return convert
 
 
+def us_state(value):
+    """A state's two letters; blank is Louisiana's (the state's own sites)."""
+    return code(2, "A-Za-z")(value) if value else "LA"
+
+
+def zip_code(value):
+    if value and not re.fullmatch(r"\d{5}(-\d{4})?", value):
+        raise ValueError(f"must be a ZIP code 12345 or 12345-6789; got {value!r}")
+    return value
+
+
 def choice(*allowed, blank_ok=False):
     def convert(value):
         if value == "" and blank_ok:
@@ -123,7 +134,9 @@ RACE = ("hispanic", "american_indian", "asian", "black", "pacific_islander", "wh
 SPECS = [
     Spec("sponsors.csv", {"code": code(3), "name": text(100), "kind": choice(*KINDS_SPONSOR)}),
     Spec("sites.csv", {"code": code(6), "sponsor_code": code(3), "name": text(100),
-                       "kind": choice("school", "postsecondary")}),
+                       "kind": choice("school", "postsecondary")},
+         optional={"address": text(100, required=False), "city": text(40, required=False), "state": us_state,
+                   "zip_code": zip_code, "phone": text(20, required=False)}),
     Spec("course_codes.csv", {"code": digits(6), "name": text(100), "first_bssy": year(),
                               "last_bssy": year(optional=True), "requires_course_name": flag,
                               "ap_type_allowed": choice("optional", "required", blank_ok=True),

@@ -111,8 +111,10 @@ def _load_sites(file, rows, _by):
     for line, v in rows:
         if v["code"][:3] != v["sponsor_code"]:
             raise ReferenceLoadError(file, line, "code", f"site {v['code']} must start with its sponsor code {v['sponsor_code']}")
-        out.append((line, (v["code"],), {"sponsor": sponsor(line, "sponsor_code", v["sponsor_code"]),
-                                         "name": v["name"], "kind": v["kind"]}))
+        # Name, kind and the address columns the file has: those it leaves out (older files have
+        # no address) keep what is on file.
+        fields = {k: value for k, value in v.items() if k not in ("code", "sponsor_code")}
+        out.append((line, (v["code"],), {"sponsor": sponsor(line, "sponsor_code", v["sponsor_code"]), **fields}))
     return _upsert(Site, ("code",), out)
 
 

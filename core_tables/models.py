@@ -1,5 +1,6 @@
 """Reference tables maintained by state staff (LDOE, LOSFA core-table users)."""
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 
 
@@ -28,6 +29,15 @@ class Site(models.Model):
     sponsor = models.ForeignKey(Sponsor, on_delete=models.PROTECT, related_name="sites")
     name = models.CharField(max_length=100)
     kind = models.CharField(max_length=13, choices=KINDS, default="school")
+    # The postal address and phone the official transcript prints under the school's name (blank:
+    # not on file, nothing printed).
+    address = models.CharField("street address", max_length=100, blank=True, default="")
+    city = models.CharField(max_length=40, blank=True, default="")
+    state = models.CharField(max_length=2, blank=True, default="LA",
+                             validators=[RegexValidator(r"^[A-Z]{2}$", "Two capital letters, as LA.")])
+    zip_code = models.CharField("ZIP code", max_length=10, blank=True, default="",
+                                validators=[RegexValidator(r"^\d{5}(-\d{4})?$", "Five digits, or ZIP+4 as 70802-1234.")])
+    phone = models.CharField(max_length=20, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)  # the API's updated_since
 
     class Meta:
@@ -35,6 +45,14 @@ class Site(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    @property
+    def postal_address(self) -> str:
+        """One line, "123 Main St, Baton Rouge, LA 70802"; empty when no street is on file (a city
+        alone is no address to write to)."""
+        if not self.address.strip():
+            return ""
+        return ", ".join(p.strip() for p in (self.address, self.city, f"{self.state} {self.zip_code}") if p.strip())
 
 
 class CourseCode(models.Model):

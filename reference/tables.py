@@ -41,6 +41,7 @@ LABELS = {
     "min_gpa": "Minimum GPA", "ap_type_allowed": "AP type allowed", "list_name": "Code list",
     "unique_id": "State ID", "local_id": "Local ID", "laa1": "LAA1 (SER)", "act833": "Act 833 (SER)",
     "ssn_on_file": "SSN on file in eScholar", "posted_at": "Posted", "posted_by": "Posted by",
+    "zip_code": "ZIP code",
 }
 
 
@@ -63,9 +64,11 @@ TABLES = {t.slug: t for t in [
           note="Active announcements appear on every user's Home page."),
     Table("sponsors", m.Sponsor, "Sponsors", "Sponsors and sites", ("code", "name", "kind"),
           ("code", "name", "kind"), readers="state", search=("code", "name"), fixed_on_change=("code",)),
-    Table("sites", m.Site, "Sites", "Sponsors and sites", ("code", "name", "sponsor", "kind"),
-          ("code", "sponsor", "name", "kind"), readers="state", search=("code", "name"),
-          fixed_on_change=("code", "sponsor")),
+    Table("sites", m.Site, "Sites", "Sponsors and sites", ("code", "name", "sponsor", "kind", "city"),
+          ("code", "sponsor", "name", "kind", "address", "city", "state", "zip_code", "phone"), readers="state",
+          search=("code", "name"), fixed_on_change=("code", "sponsor"),
+          note="The address and phone are printed under the school's name on the transcripts issued after "
+               "(an issued transcript keeps the one it was printed with); none for a site without a street address."),
     Table("course-codes", m.CourseCode, "Course codes", "Core tables",
           ("code", "name", "first_bssy", "last_bssy", "requires_course_name", "ap_type_allowed",
            "five_point_eligible", "experience_only"),

@@ -229,9 +229,23 @@ def test_edit_catalog_and_reference_tables(users, api_for):
     curricula = lea.get("reference/curricula/").json()["results"]
     assert curricula and all("categories" in c for c in curricula)
     assert any(s["course"] for c in curricula for cat in c["categories"] for s in cat["sets"])
-    assert lea.get("reference/sites/").json()["count"] > 0
+    sites = {s["code"]: s for s in lea.get("reference/sites/").json()["results"]}
+    assert sites["017001"]["name"] == "Demo High" and sites["017001"]["sponsor"] == "017"
     assert lea.get("reference/ibc-codes/").json()["count"] > 0
     assert lea.get("reference/students/").status_code == 404
+
+
+def test_the_sites_table_gives_each_sites_postal_address_and_phone(users, api_for):
+    from core_tables.models import Site
+
+    Site.objects.filter(code="017001").update(address="12 Levee Walk", city="Baton Rouge", state="LA",
+                                              zip_code="70802-1234", phone="(225) 555-0100")
+    Site.objects.filter(code="017002").update(address="", city="", zip_code="", phone="")
+    sites = {s["code"]: s for s in api_for(users["lea"]).get("reference/sites/").json()["results"]}
+    assert {k: sites["017001"][k] for k in ("address", "city", "state", "zip_code", "phone")} == {
+        "address": "12 Levee Walk", "city": "Baton Rouge", "state": "LA", "zip_code": "70802-1234",
+        "phone": "(225) 555-0100"}
+    assert (sites["017002"]["address"], sites["017002"]["phone"]) == ("", "")  # none on file: empty, never null
 
 
 def test_reference_updated_since_follows_a_reference_load(users, api_for, tmp_path):

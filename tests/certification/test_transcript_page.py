@@ -142,3 +142,46 @@ def test_a_long_transcript_keeps_courses_with_its_certification_and_names_the_st
     assert t.pages >= 2
     keep_for_screens("transcript-long.pdf", file_of(t).read_bytes())
     assert_no_orphaned_last_page(file_of(t).read_bytes(), t, tmp_path)
+
+
+def heading(text: str) -> list[str]:
+    """The lines under the title, up to the Student/Graduation/GPA columns."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    title = next(i for i, line in enumerate(lines) if "HIGH SCHOOL TRANSCRIPT" in line)
+    return lines[title + 1:next(i for i, line in enumerate(lines) if line.startswith("STUDENT"))]
+
+
+def test_the_school_is_named_with_its_address_and_phone_and_the_issued_copy_keeps_them(open_period, site, tmp_path):
+    from certification.pdf import render
+    from certification.transcript import Gatherer, students_for_transcripts
+
+    type(site).objects.filter(pk=site.pk).update(address="4100 Pelican Crest Dr", city="Baton Rouge", state="LA",
+                                                 zip_code="70808", phone="(225) 555-0141")
+    grad = make_graduate(0)
+    services.certify_and_issue(site, BSSY, by="E017ALL")
+    t = OfficialTranscript.objects.get(state_id=grad.state_id)
+    keep_for_screens("transcript-address.pdf", file_of(t).read_bytes())
+    lines = heading(pdf_text(file_of(t).read_bytes(), tmp_path))
+    assert lines[0] == "Demo High (017001) · 4100 Pelican Crest Dr, Baton Rouge, LA 70808 · Phone (225) 555-0141"
+    assert lines[1] == "Demo Parish School District (017) · School year 2025-26 · Version [1]"
+    # The school moves: the issued PDF keeps the address it printed, and its graduates' transcripts
+    # say the same about them (no new version); a transcript printed now has the new address.
+    issued = file_of(t).read_bytes()
+    before = Gatherer().data(students_for_transcripts(type(grad).objects.filter(pk=grad.pk)).get())
+    type(site).objects.filter(pk=site.pk).update(address="9 Spanish Moss Way", zip_code="70809")
+    student = students_for_transcripts(type(grad).objects.filter(pk=grad.pk)).get()
+    after = Gatherer().data(student, official=False)
+    assert file_of(t).read_bytes() == issued
+    assert after.site_address == "9 Spanish Moss Way, Baton Rouge, LA 70809" and after.data_hash() == before.data_hash()
+    body, _pages = render(after)
+    assert heading(pdf_text(body, tmp_path))[0] == (
+        "Demo High (017001) · 9 Spanish Moss Way, Baton Rouge, LA 70809 · Phone (225) 555-0141")
+
+
+def test_a_school_without_an_address_on_file_gets_no_address_printed(open_period, site, tmp_path):
+    type(site).objects.filter(pk=site.pk).update(address="", city="Baton Rouge", zip_code="70808", phone="")
+    grad = make_graduate(0)
+    services.certify_and_issue(site, BSSY, by="E017ALL")
+    lines = heading(pdf_text(file_of(OfficialTranscript.objects.get(state_id=grad.state_id)).read_bytes(), tmp_path))
+    assert lines[0] == "Demo High (017001)"  # a city alone is no address: nothing half printed, no "None"
+    assert not any("Baton Rouge" in line or "Phone" in line or "None" in line for line in lines)

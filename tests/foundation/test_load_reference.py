@@ -3,6 +3,8 @@ import shutil
 import pytest
 from django.core.management import CommandError, call_command
 
+from core_tables.csvspec import ReferenceLoadError
+from core_tables.loading import load_folder
 from core_tables.models import Category, CourseCode, Curriculum, SecureId, SecureIdChange, SetCourse, Site, Sponsor
 from tests.conftest import REFERENCE_DIR
 
@@ -73,6 +75,33 @@ def test_malformed_row_names_file_line_column_and_loads_nothing(ref_copy, file, 
     assert expect in str(info.value)
     assert "nothing was loaded" in str(info.value)
     assert not Sponsor.objects.filter(code="Z99").exists()
+
+
+def test_sites_load_with_or_without_the_address_columns(tmp_path):
+    sites = tmp_path / "sites.csv"
+    sites.write_text("code,sponsor_code,name,kind,address,city,state,zip_code,phone\n"
+                     "017001,017,Demo High,school,12 Levee Walk,Baton Rouge,,70802-1234,(225) 555-0100\n")
+    load_folder(tmp_path)
+    site = Site.objects.get(code="017001")
+    assert (site.address, site.city, site.state, site.zip_code, site.phone) == (
+        "12 Levee Walk", "Baton Rouge", "LA", "70802-1234", "(225) 555-0100")  # a blank state is Louisiana
+    assert site.postal_address == "12 Levee Walk, Baton Rouge, LA 70802-1234"
+    # A file written before the address columns (or with only some of them) still loads and keeps
+    # the address on file.
+    sites.write_text("code,sponsor_code,name,kind\n017001,017,Demo High Renamed,school\n")
+    assert load_folder(tmp_path) == {"sites.csv": (0, 1)}
+    sites.write_text("code,sponsor_code,name,kind,address\n017001,017,Demo High Renamed,school,14 Levee Walk\n")
+    load_folder(tmp_path)
+    site.refresh_from_db()
+    assert (site.name, site.address, site.zip_code, site.phone) == (
+        "Demo High Renamed", "14 Levee Walk", "70802-1234", "(225) 555-0100")
+    sites.write_text("code,sponsor_code,name,kind,address,city,state,zip_code\n017001,017,Demo High,school,,,,708\n")
+    with pytest.raises(ReferenceLoadError, match="sites.csv, line 2, column 'zip_code': must be a ZIP code"):
+        load_folder(tmp_path)
+    sites.write_text("code,sponsor_code,name,kind,city\n017001,017,Demo High,school,Baton Rouge\n")
+    with pytest.raises(ReferenceLoadError, match="header must be code,sponsor_code,name,kind "
+                                                 r"\(optionally followed by address,city"):
+        load_folder(tmp_path)  # optional columns are left out from the right only
 
 
 def test_unknown_course_in_a_set_is_reported_with_its_line(ref_copy):

@@ -18,7 +18,7 @@ RACE = ("hispanic", "american_indian", "asian", "black", "pacific_islander", "wh
 
 HEADERS = {
     "sponsors.csv": "code,name,kind",
-    "sites.csv": "code,sponsor_code,name,kind",
+    "sites.csv": "code,sponsor_code,name,kind,address,city,state,zip_code,phone",
     "course_codes.csv": "code,name,first_bssy,last_bssy,requires_course_name,ap_type_allowed,"
                         "five_point_eligible,experience_only",
     "secure_ids.csv": "unique_id,sponsor_code,site_code,local_id,first_name,last_name,birth_date,sex,"
@@ -113,6 +113,13 @@ def test_sites_belong_to_their_sponsor_and_match_its_kind(t):
     school_sites = {s["code"] for s in t["sites"] if s["kind"] == "school"}
     assert len(school_sites) >= 6
     assert {"017001", "017002", "017003", "017004", "W3B001", "N52001", "N52002", "036001"} <= school_sites
+
+
+def test_every_site_has_a_louisiana_postal_address(t):
+    for site in t["sites"]:
+        assert site["address"] and site["city"] and site["state"] == "LA", site["code"]
+        assert re.fullmatch(r"7(0\d|1[0-4])\d\d", site["zip_code"]), site["code"]  # Louisiana's ZIPs: 700-714
+        assert re.fullmatch(r"\(\d{3}\) 555-01\d\d", site["phone"]), site["code"]  # a fictional number
 
 
 # ---------- course codes ----------

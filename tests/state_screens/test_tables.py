@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from core_tables.models import CollectionPeriod, Curriculum, IbcCode, SecureId, SecureIdChange, Sponsor
+from core_tables.models import CollectionPeriod, Curriculum, IbcCode, SecureId, SecureIdChange, Site, Sponsor
 from reference.models import TableChange
 from transcripts.signals import reference_tables_changed
 
@@ -183,6 +183,25 @@ def test_losfa_core_table_user_cannot_change_sponsors(client, users):
     assert response.status_code == 403
     sponsor.refresh_from_db()
     assert sponsor.name != "Renamed" and not TableChange.objects.exists()
+
+
+def test_ldoe_edits_a_sites_address_and_the_change_is_recorded(client, users):
+    site = Site.objects.get(code="017002")
+    client.force_login(users["ldoe"])
+    data = {"code": site.code, "sponsor": site.sponsor_id, "name": site.name, "kind": site.kind,
+            "address": "77 Old Levee Rd", "city": "Port Allen", "state": "LA", "zip_code": "70767", "phone": site.phone}
+    assert client.post(reverse("reference:edit", args=["sites", site.pk]), data).status_code == 302
+    old = site
+    site = Site.objects.get(pk=site.pk)
+    assert site.postal_address == "77 Old Levee Rd, Port Allen, LA 70767"
+    assert TableChange.objects.get(table="sites", object_pk=site.pk).changes == {
+        "Street address": [old.address, "77 Old Levee Rd"], "City": [old.city, "Port Allen"],
+        "ZIP code": [old.zip_code, "70767"]}
+    form = client.get(reverse("reference:edit", args=["sites", site.pk])).content.decode()
+    assert 'value="77 Old Levee Rd"' in form and old.address in form  # the field and the history
+    bad = client.post(reverse("reference:edit", args=["sites", site.pk]), {**data, "zip_code": "7076"})
+    assert bad.status_code == 400 and "ZIP code:" in bad.content.decode()
+    assert Site.objects.get(pk=site.pk).zip_code == "70767"
 
 
 def test_a_registry_change_is_kept_in_the_registrys_own_history_too(client, users):
