@@ -55,7 +55,7 @@ def student_list(request, site_code):
     listed = extensions.call(extensions.ROLLED_FILTER, filtered, rolled, default=filtered)
     # The stored progress of the page's rows only (a join would read the whole site's before the
     # page is cut), without its full result (JSON, never shown here).
-    students = ordered_students(with_passed_ibcs(listed), listing.signed) \
+    students = ordered_students(with_passed_ibcs(listed), listing.signed).select_related("site") \
         .prefetch_related(Prefetch("progress", queryset=StudentProgress.objects.defer("result")))
     with_registry_names(request.user, listing.paginate(students))
     present = set(visible.order_by().values_list("grade", flat=True).distinct())
