@@ -60,12 +60,15 @@ class JobModel(models.Model):
     JOB_QUEUED, JOB_RUNNING, JOB_FAILED: its names of those statuses;
     JOB_FINAL: its final statuses (finish() sets one of them);
     JOB_LABEL: what the job is called in messages ("upload", "export");
+    JOB_WATCHED: True for a kind a person waits on while it runs (an upload): long background
+      work (a statewide snapshot) gives the cores back while one runs (`someone_waiting`);
     on_job_failed(message): optional, called in the transaction that fails the job.
     """
     JOB_TASK = ""
     JOB_QUEUED, JOB_RUNNING, JOB_FAILED = "queued", "running", "failed"
     JOB_FINAL = frozenset({"done", "failed"})
     JOB_LABEL = "job"
+    JOB_WATCHED = False
 
     attempts = models.PositiveSmallIntegerField(default=0)
     queued_at = models.DateTimeField(null=True, blank=True)
@@ -114,9 +117,18 @@ def _lease_key(obj) -> str:
     return f"job-lease-{obj._meta.label_lower}-{obj.pk}"
 
 
+WATCHED_KEY = "job-watched-until"
+
+
 def _beat(obj) -> None:
     cache.set(_lease_key(obj), time.time(), stale_seconds() * 10)
     cache.set("job-worker-seen", time.time(), stale_seconds() * 10)
+    if obj.JOB_WATCHED:
+        cache.set(WATCHED_KEY, time.time() + 2 * _beat_every(), stale_seconds() * 10)
+
+
+def _beat_every() -> float:
+    return min(HEARTBEAT_SECONDS, stale_seconds() / 4)
 
 
 def lease_lapsed(obj, now: float | None = None) -> bool:
@@ -134,7 +146,7 @@ def lease(obj):
     """Renew the job's lease every HEARTBEAT_SECONDS while the block runs (a thread, so a long COPY
     or commit keeps it alive; it dies with the process, and the lease then lapses)."""
     stop = threading.Event()
-    every = min(HEARTBEAT_SECONDS, stale_seconds() / 4)
+    every = _beat_every()
 
     def run():
         while not stop.wait(every):
@@ -359,6 +371,13 @@ def _safely(fn, *args, **kwargs):
 
 def job_models():
     return [m for m in apps.get_models() if issubclass(m, JobModel)]
+
+
+def someone_waiting() -> bool:
+    """Is a job that a person waits on (JOB_WATCHED) running now? Read from the cache (a long
+    transaction's own consistent read would not see a job that began after it): its lease says so
+    until a heartbeat or two after it ends."""
+    return (cache.get(WATCHED_KEY) or 0) > time.time()
 
 
 def _worker_seen_recently(now: float) -> bool:

@@ -15,6 +15,7 @@ class Upload(JobModel):
     JOB_RUNNING = "processing"
     JOB_FINAL = frozenset(FINISHED)
     JOB_LABEL = "upload"
+    JOB_WATCHED = True  # a coordinator watches the page: a snapshot gives way meanwhile
     MODES = [("validate", "Validate only"), ("partial", "Update partial list"),
              ("replace", "Delete all records and replace")]
     STATUSES = [("queued", "Queued"), ("processing", "Processing"), ("complete", "Complete"),

@@ -90,3 +90,30 @@ def test_a_deleted_snapshot_takes_its_frozen_rows_and_only_its_own(state):
     for model, n in counts.items():
         assert n and model.objects.filter(snapshot=kept).count() == n
         assert not model.objects.filter(snapshot_id=dropped.pk).exists()
+
+
+def test_a_snapshot_gives_the_cores_back_while_an_upload_runs_and_only_then(state, monkeypatch, settings):
+    """Chunk by chunk, all in one read; after each chunk it pauses while a watched job (an upload)
+    holds a lease, never otherwise. The frozen rows are the same either way."""
+    from django.core.cache import cache
+
+    from harvests import services
+    from sts import jobs
+    from uploads.models import Upload
+
+    settings.STS_JOB_STALE_SECONDS = 120
+    monkeypatch.setattr(services, "CHUNK_STUDENTS", 7)  # 65 students: 10 chunks
+    pauses = []
+    monkeypatch.setattr(services, "give_way", pauses.append)
+    cache.delete(jobs.WATCHED_KEY)  # the fixture's uploads have ended
+    alone = take("Alone")
+    assert pauses == [] and not jobs.someone_waiting()
+    with jobs.lease(Upload(pk=10**9, status="processing", attempts=1)):  # a worker runs an upload
+        assert jobs.someone_waiting()
+        beside = take("Beside")
+    assert len(pauses) == 3 * 10 and all(p >= 0 for p in pauses)  # students, transcripts, IBCs
+    assert {k: beside[k] for k in ("students", "transcripts", "ibcs")} == {
+        k: alone[k] for k in ("students", "transcripts", "ibcs")}
+    frozen = {name: sorted(FrozenTranscript.objects.filter(snapshot__name=name).values_list("row_id", "grade"))
+              for name in ("Alone", "Beside")}
+    assert frozen["Alone"] == frozen["Beside"] and len(frozen["Alone"]) == alone["transcripts"]
