@@ -70,8 +70,9 @@ def generate(args, db_url):
         cur.execute("""
             INSERT INTO core_tables_sponsor (code, name, kind)
             SELECT 'S' || lpad(i::text, 2, '0'), 'Statewide sponsor ' || i, 'public' FROM generate_series(0, %s) i;
-            INSERT INTO core_tables_site (code, sponsor_id, name, kind, updated_at)
-            SELECT sp.code || lpad(j::text, 3, '0'), sp.id, 'Site ' || j, 'school', now()
+            INSERT INTO core_tables_site (code, sponsor_id, name, kind, updated_at, address, city, state, zip_code, phone)
+            SELECT sp.code || lpad(j::text, 3, '0'), sp.id, 'Site ' || j, 'school', now(), j || ' Main St',
+              'Baton Rouge', 'LA', '70802', ''
             FROM core_tables_sponsor sp, generate_series(1, %s) j WHERE sp.code LIKE 'S%%';
         """, [SPONSORS - 1, SITES_PER_SPONSOR])
         cur.execute("""

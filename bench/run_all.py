@@ -16,6 +16,7 @@ BENCHES = [
     ("Batch upload into PostgreSQL: 500,000 records, versus COPY", ["bench/bench_upload.py"]),
     ("Print & Export: a 3,000-student site and a 1,000,000-record extract", ["bench/bench_exports.py"]),
     ("Official transcripts: 500 graduates issued on 2 worker processes", ["bench/bench_certify.py"]),
+    ("Year end: rollover, STSQ05 and all records in Excel (3,000 students)", ["bench/bench_yearend.py"]),
     ("Statewide: 200,000 students, 6,000,000 transcript records (snapshot, extracts, pages, recompute)",
      ["bench/bench_statewide.py"]),
     ("REST API: 20 clients polling and paging the errors of a 25,000-student upload", ["bench/bench_api.py"]),
