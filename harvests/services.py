@@ -109,7 +109,8 @@ def _student_select():
     return (f"INSERT INTO harvests_frozenstudent ({', '.join(targets)}) SELECT {', '.join(sources)} "
             "FROM transcripts_student s JOIN core_tables_sponsor sp ON sp.id = s.sponsor_id "
             "JOIN core_tables_site si ON si.id = s.site_id "
-            "LEFT JOIN transcripts_studentprogress p ON p.student_id = s.id WHERE s.bssy = %s AND s.id BETWEEN %s AND %s")
+            "LEFT JOIN transcripts_studentprogress p ON p.student_id = s.id "
+            "WHERE s.bssy = %s AND s.id BETWEEN %s AND %s")
 
 
 def _child_select(model, table):
@@ -136,7 +137,8 @@ def take(snapshot: Snapshot, *, between=None) -> Snapshot:
                 model.objects.filter(snapshot=snapshot).delete()  # a retried take starts clean
             cur.execute("SELECT id FROM transcripts_student WHERE bssy = %s ORDER BY id", [snapshot.bssy])
             ids = [row[0] for row in cur.fetchall()]
-            chunks = [(ids[i], ids[min(i + CHUNK_STUDENTS, len(ids)) - 1]) for i in range(0, len(ids), CHUNK_STUDENTS)]
+            chunks = [(ids[i], ids[min(i + CHUNK_STUDENTS, len(ids)) - 1])
+                      for i in range(0, len(ids), CHUNK_STUDENTS)]
             counts, done = [], 0
             for step, sql in enumerate((_student_select(), _child_select(FrozenTranscript, "transcripts_transcript"),
                                         _child_select(FrozenIbc, "transcripts_ibc"))):

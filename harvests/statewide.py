@@ -196,6 +196,7 @@ def _page_of_sites(exporter, params, number):
     for sponsor, site, n in sites:
         if before + n > start and len(rows) < PAGE_SIZE:
             site_rows = exporter.site_rows(dataclasses.replace(source, sponsor=sponsor, site=site), params)
-            rows.extend(itertools.islice(site_rows, max(0, start - before), max(0, start - before) + PAGE_SIZE - len(rows)))
+            skip = max(0, start - before)
+            rows.extend(itertools.islice(site_rows, skip, skip + PAGE_SIZE - len(rows)))
         before += n
     return exporter.header(params), rows, paginator, current
