@@ -39,8 +39,11 @@ demo: $(STAMP) var/local.env
 	$(PY) manage.py sts_signing_cert
 	$(PY) manage.py seed_demo
 
+# Two test processes (pytest-xdist): the tests that drive Chromium, Celery workers or the laptop
+# set-up run one after another in one of them, the rest in the other (tests/conftest.py).
+PYTEST_PROCESSES ?= -n 2 --dist loadgroup
 test: deps-test $(STAMP) var/local.env
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_PROCESSES) $(PYTEST_ARGS)
 
 # Benchmarks run the production settings (DEBUG off) with a throwaway key.
 bench: $(STAMP)

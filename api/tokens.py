@@ -62,17 +62,11 @@ def revoke(token, *, by):
 
 
 def tokens_managed_by(user):
-    """Tokens a security coordinator sees and may revoke on the Security screen (the users the
-    screen lists: `permissions.may_manage_user`)."""
+    """Tokens a security coordinator sees and may revoke on the Security screen: those of the users
+    the screen lists (`permissions.managed_users`)."""
     from sts.accounts import permissions
-    from sts.accounts.permissions import Action
 
-    tokens = ApiToken.objects.select_related("user")
-    if not permissions.can(user, Action.MANAGE_SITE_SECURITY):
-        return tokens.none()
-    if permissions.is_state_staff(user):
-        return tokens
-    return tokens.filter(user__sponsor_id=user.sponsor_id) if user.sponsor_id else tokens.none()
+    return permissions.managed_users(user, ApiToken.objects.select_related("user"), via="user")
 
 
 def may_revoke(user, token) -> bool:

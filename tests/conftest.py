@@ -47,6 +47,15 @@ def _service_problem(marker):
     return None
 
 
+def pytest_collection_modifyitems(config, items):
+    """`make test` runs the suite in two processes (pytest-xdist, --dist loadgroup): the tests that
+    drive other processes (Chromium, real Celery workers, the laptop set-up) run one after another
+    in one of them, so their timing never competes with each other; the rest share the other."""
+    for item in items:
+        if any(item.get_closest_marker(m) for m in ("browser", "worker", "embedded")):
+            item.add_marker(pytest.mark.xdist_group("processes"))
+
+
 def pytest_runtest_setup(item):
     for marker in ("postgres", "redis", "worker", "browser"):
         if item.get_closest_marker(marker):
@@ -60,8 +69,13 @@ def pytest_runtest_setup(item):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the shipped reference set once for the whole session (tests run in transactions)."""
+    from django.db import connections
+
     from core_tables.loading import load_folder
 
+    # Production keeps connections between requests (CONN_MAX_AGE); in the test process a request
+    # thread's kept connection would outlive its test and block dropping the test database.
+    connections["default"].settings_dict["CONN_MAX_AGE"] = 0
     with django_db_blocker.unblock():
         load_folder(REFERENCE_DIR)
 

@@ -232,12 +232,19 @@ def require_extract(user, extract: str):
 
 # --- users and the API ----------------------------------------------------------------------------
 
+def _reach_over_users(coordinator) -> tuple[bool, int | None]:
+    """A security coordinator's reach over other users (and their API tokens), the one rule the
+    Security screen and the API share: (everyone, the sponsor whose users it manages). LDOE
+    reaches everyone, an LEA's coordinator the users of its own sponsor, anyone else no one."""
+    group = _group(coordinator)
+    if group is None or Action.MANAGE_SITE_SECURITY not in group.actions:
+        return False, None
+    return group.scope == "state", coordinator.sponsor_id
+
+
 def may_manage_user(coordinator, user) -> bool:
-    """A security coordinator's reach over another user (and the user's API tokens): LDOE everyone,
-    an LEA's coordinator the users of its own sponsor."""
-    if not can(coordinator, Action.MANAGE_SITE_SECURITY):
-        return False
-    return is_state_staff(coordinator) or (user.sponsor_id is not None and user.sponsor_id == coordinator.sponsor_id)
+    everyone, sponsor = _reach_over_users(coordinator)
+    return everyone or (sponsor is not None and user.sponsor_id == sponsor)
 
 
 def may_view_api_calls(user) -> bool:
@@ -247,13 +254,13 @@ def may_view_api_calls(user) -> bool:
 
 # --- security coordinators ------------------------------------------------------------------------
 
-def managed_users(coordinator, users):
-    """The users (a User queryset) a security coordinator manages: every one for LDOE, their own
-    sponsor's for an LEA's coordinator, none for anyone else."""
-    group = _group(coordinator)
-    if group is None or Action.MANAGE_SITE_SECURITY not in group.actions:
-        return users.none()
-    return users if group.scope == "state" else users.filter(sponsor_id=coordinator.sponsor_id)
+def managed_users(coordinator, users, via=""):
+    """Those of `users` (a queryset) a security coordinator manages (`_reach_over_users`); `via`
+    names the path to the user for a queryset of something else (API tokens: "user")."""
+    everyone, sponsor = _reach_over_users(coordinator)
+    if everyone:
+        return users
+    return users.filter(**{f"{via}{'__' if via else ''}sponsor_id": sponsor}) if sponsor is not None else users.none()
 
 
 def assignable_groups(coordinator):
