@@ -78,6 +78,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     connections["default"].settings_dict["CONN_MAX_AGE"] = 0
     with django_db_blocker.unblock():
         load_folder(REFERENCE_DIR)
+    yield
+    # A session some thread or killed worker left open would keep the test database from being
+    # dropped at the end ("is being accessed by other users"): end them first.
+    with django_db_blocker.unblock():
+        if connections["default"].vendor == "postgresql":
+            with connections["default"].cursor() as cursor:
+                cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                               "WHERE datname = current_database() AND pid <> pg_backend_pid()")
 
 
 @pytest.fixture
