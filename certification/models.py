@@ -44,6 +44,7 @@ class OfficialTranscript(models.Model):
     display_name = models.CharField(max_length=80)
     # As printed: the public verification page states it (the student's row may change later).
     graduation_date = models.DateField(null=True, blank=True)
+    site_name = models.CharField(max_length=100, blank=True)  # as printed: a site may be renamed later
     version = models.PositiveSmallIntegerField()
     # None: a nonpublic graduate's, issued without certification (public/charter only).
     certification = models.ForeignKey(Certification, on_delete=models.PROTECT, null=True, blank=True,

@@ -312,7 +312,8 @@ def _issue(student, data, content_hash, version, cert) -> OfficialTranscript:
         with transaction.atomic():
             transcript = OfficialTranscript.objects.create(
                 state_id=student.state_id, bssy=student.bssy, sponsor=student.sponsor, site=student.site,
-                student=student, display_name=data.name[:80], graduation_date=data.graduation_date, version=version, certification=cert, issued_at=now,
+                student=student, display_name=data.name[:80], graduation_date=data.graduation_date,
+                site_name=data.site_name[:100], version=version, certification=cert, issued_at=now,
                 path=str(relative), size=len(signed), pages=pages, sha256=hashlib.sha256(signed).hexdigest(),
                 code=code, data_hash=content_hash)
             # Renamed into place with its row: a row never points at a missing or partial file; a

@@ -41,7 +41,8 @@ class Verdict:
         t = self.transcript if self.genuine else None
         if t is None:
             return {}
-        return {"school": f"{t.site.name} ({t.site.code})", "sponsor": t.sponsor.name, "student": t.display_name,
+        return {"school": f"{t.site_name or t.site.name} ({t.site.code})", "sponsor": t.sponsor.name,
+                "student": t.display_name,
                 "graduation_date": t.graduation_date, "version": t.version,
                 "issued_at": timezone.localtime(t.issued_at)}
 

@@ -18,6 +18,7 @@ from certification.models import OfficialTranscript, VerificationLookup
 from certification.signing import check_signature
 from certification.storage import file_of
 from certification.verify import verify_code, verify_pdf
+from core_tables.models import Site
 from sts.models import ExportJob
 from sts.tasks import run_export
 
@@ -137,6 +138,11 @@ def test_a_code_lookup_shows_the_printed_facts_only_and_never_a_file(client, iss
         reverse("verify:copy", args=[t.code])
     assert client.get(f"/verify/copy/{t.code}.pdf").status_code == 404
     assert VerificationLookup.objects.filter(kind="code", outcome="current", transcript=t).count() == 1
+    # The school as printed, even after the site is renamed.
+    printed = t.site.name
+    Site.objects.filter(pk=t.site_id).update(name="Renamed Academy")
+    page = client.get(reverse("verify:page"), {"code": t.code}).content.decode()
+    assert f"{printed} (017001)" in page and "Renamed Academy" not in page
 
 
 def test_a_transcript_withdrawn_by_uncertifying_verifies_as_withdrawn_and_names_no_one(client, issued_site, site):
