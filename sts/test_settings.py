@@ -9,7 +9,6 @@ os.environ.setdefault("DJANGO_DEBUG", "0")  # the production settings, whatever 
 os.environ.setdefault("STS_EMAIL_FILE_PATH", "")
 
 
-
 def _redis_of_this_test_process():
     """pytest-xdist runs the suite in several processes (`make test`: -n 2): each gets a Redis
     database of its own (the next ones after REDIS_URL's), so a test that clears the cache or a
