@@ -33,7 +33,7 @@ class Site(models.Model):
     # not on file, nothing printed).
     address = models.CharField("street address", max_length=100, blank=True, default="")
     city = models.CharField(max_length=40, blank=True, default="")
-    state = models.CharField(max_length=2, blank=True, default="LA",
+    state = models.CharField(max_length=2, default="LA",  # required: an address without it misleads
                              validators=[RegexValidator(r"^[A-Z]{2}$", "Two capital letters, as LA.")])
     zip_code = models.CharField("ZIP code", max_length=10, blank=True, default="",
                                 validators=[RegexValidator(r"^\d{5}(-\d{4})?$", "Five digits, or ZIP+4 as 70802-1234.")])

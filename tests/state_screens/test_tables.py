@@ -259,3 +259,13 @@ def test_a_prior_period_decision_is_recorded(client, users):
     assert change.action == "decided" and change.changed_by == users["ldoe"]
     assert change.changes == {"Status": ["Pending", "Approved"], "Open until": ["", "01/15/2026"]}
     assert "by ELDOE01" in client.get(reverse("core_tables:prior_requests")).content.decode()
+
+
+def test_a_sites_state_cannot_be_cleared(client, users):
+    site = Site.objects.get(code="017002")
+    client.force_login(users["ldoe"])
+    data = {"code": site.code, "sponsor": site.sponsor_id, "name": site.name, "kind": site.kind,
+            "address": "77 Old Levee Rd", "city": "Port Allen", "state": "", "zip_code": "70767", "phone": ""}
+    response = client.post(reverse("reference:edit", args=["sites", site.pk]), data)
+    assert response.status_code == 400 and "This field is required." in response.content.decode()
+    assert Site.objects.get(pk=site.pk).address == site.address and not TableChange.objects.exists()
