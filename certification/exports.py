@@ -28,8 +28,8 @@ from sts.accounts import permissions
 from sts.accounts.permissions import Action
 from sts.exports import Exporter, register
 from transcripts.models import Student
-from transcripts.queries import Selection
-from transcripts.reports import param_bssy, param_site  # the reports' parameter checks
+from transcripts.queries import Selection, param_bssy
+from transcripts.reports import param_site  # the reports' parameter checks
 
 from . import pdf
 from .models import OfficialTranscript, OtsEntry

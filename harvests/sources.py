@@ -12,9 +12,10 @@ from django.db.models import F
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.utils import timezone
 
-from core_tables.models import Site, Sponsor
+from core_tables.models import Site
 from transcripts import extensions
 from transcripts.models import Student, Transcript
+from transcripts.queries import param_bssy, sponsor_and_site
 
 from .models import FrozenCertification, FrozenStudent, FrozenTranscript, Snapshot
 
@@ -43,10 +44,7 @@ class Source:
     def from_params(cls, params) -> "Source":
         """From an export's or a command's params (bssy, snapshot name, sponsor, site), checked with a
         message naming the bad one."""
-        try:
-            bssy = int(params.get("bssy", ""))
-        except (TypeError, ValueError):
-            raise BadRequest("Choose a school year (BSSY).") from None
+        bssy = param_bssy(params)
         snapshot = None
         if name := str(params.get("snapshot", "")).strip():
             snapshot = Snapshot.objects.filter(name=name).first()
@@ -55,16 +53,7 @@ class Source:
                                  f"Snapshot {name!r} is not taken yet ({snapshot.get_status_display()}).")
             if snapshot.bssy != bssy:
                 raise BadRequest(f"Snapshot {name!r} is of BSSY {snapshot.bssy}, not {bssy}.")
-        sponsor, site = str(params.get("sponsor", "")).strip().upper(), str(params.get("site", "")).strip()
-        if site:
-            owner = Site.objects.filter(code=site).values_list("sponsor__code", flat=True).first()
-            if owner is None:
-                raise BadRequest(f"No site {site!r}.")
-            if sponsor and sponsor != owner:
-                raise BadRequest(f"Site {site} is not a site of sponsor {sponsor}.")
-            sponsor = owner
-        elif sponsor and not Sponsor.objects.filter(code=sponsor).exists():
-            raise BadRequest(f"No sponsor {sponsor!r}.")
+        sponsor, site = sponsor_and_site(params, required=False)
         return cls(bssy=bssy, snapshot=snapshot, sponsor=sponsor, site=site)
 
     @property

@@ -105,6 +105,18 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture
+def eager():
+    """Tasks sent with .delay() run in this process, at once (the real task code, no broker; the
+    worker path is in tests/integration)."""
+    from sts.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+@pytest.fixture
 def make_user(db):
     from sts.accounts.services import create_user
 

@@ -106,6 +106,32 @@ def _name(q: str, field: str, kept: int) -> Q:
     return Q(**{f"{field}__istartswith": q}) | partial
 
 
+def param_bssy(params) -> int:
+    """An export's or a command's BSSY parameter, or BadRequest naming it."""
+    try:
+        return int(params["bssy"])
+    except (KeyError, TypeError, ValueError):
+        raise BadRequest("Choose a school year (BSSY).") from None
+
+
+def sponsor_and_site(params, *, required: bool = True) -> tuple[str, str]:
+    """(sponsor code, site code) the params name, checked, with a message naming the bad one; a
+    site alone brings its sponsor. Unless `required`, naming neither is allowed (the state)."""
+    site = str(params.get("site", "")).strip()
+    sponsor = str(params.get("sponsor", "")).strip().upper()
+    if site:
+        owner = Site.objects.filter(code=site).values_list("sponsor__code", flat=True).first()
+        if owner is None:
+            raise BadRequest(f"No site {site!r}.")
+        if sponsor and sponsor != owner:
+            raise BadRequest(f"Site {site} is not a site of sponsor {sponsor}.")
+        return owner, site
+    if sponsor or required:
+        if not Sponsor.objects.filter(code=sponsor).exists():
+            raise BadRequest(f"No sponsor {sponsor!r}." if sponsor else "Choose a site or a sponsor.")
+    return sponsor, ""
+
+
 @dataclass(frozen=True)
 class Selection:
     """Which students an export or report covers: a sponsor's students of a BSSY, or one site's,
@@ -121,21 +147,8 @@ class Selection:
 
     @classmethod
     def from_params(cls, params) -> "Selection":
-        try:
-            bssy = int(params.get("bssy", ""))
-        except (TypeError, ValueError):
-            raise BadRequest("Choose a school year (BSSY).") from None
-        site_code = str(params.get("site", "")).strip()
-        sponsor_code = str(params.get("sponsor", "")).strip().upper()
-        if site_code:
-            site = Site.objects.filter(code=site_code).values_list("sponsor__code", flat=True).first()
-            if site is None:
-                raise BadRequest(f"No site {site_code!r}.")
-            if sponsor_code and sponsor_code != site:
-                raise BadRequest(f"Site {site_code} is not a site of sponsor {sponsor_code}.")
-            sponsor_code = site
-        elif not Sponsor.objects.filter(code=sponsor_code).exists():
-            raise BadRequest(f"No sponsor {sponsor_code!r}." if sponsor_code else "Choose a site or a sponsor.")
+        bssy = param_bssy(params)
+        sponsor_code, site_code = sponsor_and_site(params)
         grade = str(params.get("grade", "")).strip().upper()
         if grade and grade not in {c.code for c in GRADE_PLACEMENT}:
             raise BadRequest(f"No grade {grade!r}.")

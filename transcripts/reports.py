@@ -29,6 +29,7 @@ from .print_export import SelectionExporter
 from .progress.partnumbers import part_number_findings
 from .progress.rank import class_rank
 from .progress_store import course_of, load_core_tables
+from .queries import param_bssy
 
 
 @dataclass(frozen=True)
@@ -59,14 +60,6 @@ SPONSOR_REPORTS = frozenset({"stsq11", "stsq13"})
 def export_formats(exporter) -> list[tuple[str, str]]:
     """The export buttons of a report page: (format, label)."""
     return [(fmt, FORMAT_LABELS.get(fmt, fmt.upper())) for fmt in FORMAT_LABELS if fmt in exporter.formats]
-
-
-def param_bssy(params) -> int:
-    """An export's BSSY parameter, or BadRequest naming it (the reports' and transcript exports')."""
-    try:
-        return int(params["bssy"])
-    except (KeyError, TypeError, ValueError):
-        raise BadRequest("Choose a school year (BSSY).") from None
 
 
 def param_site(params) -> Site:

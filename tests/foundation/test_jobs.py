@@ -15,16 +15,6 @@ from transcripts.models import RecomputeBatch
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def eager():
-    """Tasks sent by the lifecycle run here, at once (the worker path is in tests/integration)."""
-    from sts.celery import app
-
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
-
-
 def _batch(**fields):
     return RecomputeBatch.objects.create(student_ids=[], **{**jobs.queued_fields(RecomputeBatch), **fields})
 

@@ -41,14 +41,3 @@ def harvest(extract, out, *args):
     text = io.StringIO()
     call_command("sts_harvest", extract, "--bssy", str(BSSY), "--out", str(out), *args, stdout=text)
     return out.read_bytes().decode("utf-8")
-
-
-@pytest.fixture
-def eager():
-    """Tasks sent with .delay() run in this process (the real task code, no broker)."""
-    from sts.celery import app
-
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before

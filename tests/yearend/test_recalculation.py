@@ -14,15 +14,6 @@ from .conftest import make_student
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def eager():
-    from sts.celery import app
-
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
-
-
 @pytest.mark.parametrize("group,sponsor", [("lea-all", "017"), ("losfa-core-tables", None), ("bor-inquiry", None)])
 def test_only_state_staff_reach_recalculation_and_rollover(client, make_user, open_period, group, sponsor):
     client.force_login(make_user(f"E{sponsor or 'LSF'}RC1", group, sponsor))
