@@ -24,6 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from common import free_port, pct  # noqa: E402
 
 
 def setup_django(db_url):
@@ -74,11 +75,6 @@ def set_up(args, db_url):
     _token, raw = create_token(user, "bench")
     return upload.pk, raw, upload.errors.count()
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def serve(db_url, port, workers):
@@ -144,10 +140,6 @@ def cpu_seconds(pid):
         total += (int(fields[11]) + int(fields[12])) / tick
     return total
 
-
-def pct(values, p):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
 def main():

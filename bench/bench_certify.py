@@ -10,7 +10,6 @@ Creates (and drops) its own database on the local PostgreSQL. Prints Markdown.
 import argparse
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -20,6 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from common import init_worker, peak_rss_mb  # noqa: E402
 
 
 def _setup_django():
@@ -29,14 +29,6 @@ def _setup_django():
     django.setup()
 
 
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _init_worker():
-    from django.db import connections
-
-    connections.close_all()  # each process opens its own connection
 
 
 def _issue_chunk(ids):
@@ -44,7 +36,7 @@ def _issue_chunk(ids):
 
     start, cpu = time.perf_counter(), time.process_time()
     counts = process_entries(ids)
-    return os.getpid(), counts["S"], time.perf_counter() - start, time.process_time() - cpu, _rss_mb()
+    return os.getpid(), counts["S"], time.perf_counter() - start, time.process_time() - cpu, peak_rss_mb()
 
 
 def _render_only(ids):
@@ -61,7 +53,7 @@ def _render_only(ids):
     for d in data:
         _body, n = pdf.render(d)
         pages += n
-    return len(data), pages, time.perf_counter() - start, time.process_time() - cpu, _rss_mb()
+    return len(data), pages, time.perf_counter() - start, time.process_time() - cpu, peak_rss_mb()
 
 
 def _merge(paths, out, streaming):
@@ -82,7 +74,7 @@ def _merge(paths, out, streaming):
             writer.append(p)
         with open(out, "wb") as f:
             writer.write(f)
-    return time.perf_counter() - start, _rss_mb(), os.path.getsize(out)
+    return time.perf_counter() - start, peak_rss_mb(), os.path.getsize(out)
 
 
 def make_graduates(count):
@@ -164,7 +156,7 @@ def main():
         connections.close_all()
 
         t = time.perf_counter()
-        with ProcessPoolExecutor(args.workers, initializer=_init_worker) as pool:
+        with ProcessPoolExecutor(args.workers, initializer=init_worker) as pool:
             results = list(pool.map(_issue_chunk, chunks))
         issue_s = time.perf_counter() - t
         per_worker = {}
@@ -182,7 +174,7 @@ def main():
         size_mb = sum(t.size for t in transcripts) / 1e6
         connections.close_all()
 
-        with ProcessPoolExecutor(1, initializer=_init_worker) as pool:
+        with ProcessPoolExecutor(1, initializer=init_worker) as pool:
             r_count, r_pages, render_s, render_cpu, render_rss = pool.submit(_render_only, student_ids).result()
         with ProcessPoolExecutor(1) as pool:
             stream_s, stream_rss, stream_size = pool.submit(_merge, paths, str(work / "merged.pdf"), True).result()

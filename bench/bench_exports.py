@@ -15,7 +15,6 @@ import io
 import json
 import os
 import re
-import resource
 import subprocess
 import sys
 import tempfile
@@ -24,6 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from common import peak_rss_mb  # noqa: E402
 SITE = "017001"
 
 
@@ -58,13 +58,6 @@ def child(args):
     elapsed, cpu = time.perf_counter() - t, time.process_time() - cpu
     print(json.dumps({"seconds": elapsed, "cpu": cpu, "rss_mb": peak_rss_mb(), "start_mb": start_mb, "files": files}))
 
-
-def peak_rss_mb():
-    """This process' peak RSS (VmHWM: unlike ru_maxrss it does not carry the parent's over exec)."""
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run_children(db_url, name, fmt, params, out, processes=1):

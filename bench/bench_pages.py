@@ -16,7 +16,6 @@ import datetime as dt
 import http.client
 import io
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from common import free_port, pct  # noqa: E402
 BIG_SITE = "017003"
 SECRET = "bench-only-secret-key-" + "x" * 40
 TODAY = "2026-03-01"
@@ -158,11 +158,6 @@ def cprofile(paths, username, top=12):
         print(f"### {name} ({path}), 10 requests\n```\n{out.getvalue().strip()}\n```")
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def start_gunicorn(args, port):
     env = {**os.environ}
@@ -237,10 +232,6 @@ def load(args, paths, cookies):
     return results, errors, wall, load_before, os.getloadavg()[0], cpu
 
 
-def pct(values, p):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] * 1000
-
 
 def main():
     parser = argparse.ArgumentParser()
@@ -286,10 +277,10 @@ def main():
     for name, _path in paths:
         times = [e for n, e in results if n == name]
         queries, server_ms, size = profiled[name]
-        print(f"| {name} | {len(times)} | {pct(times, 50):.0f} | {pct(times, 95):.0f} | {max(times) * 1000:.0f} | "
+        print(f"| {name} | {len(times)} | {pct(times, 50) * 1000:.0f} | {pct(times, 95) * 1000:.0f} | {max(times) * 1000:.0f} | "
               f"{queries} | {server_ms:.0f} | {size / 1024:.0f} |")
     every = [e for _n, e in results]
-    print(f"| **all pages** | {len(every)} | {pct(every, 50):.0f} | **{pct(every, 95):.0f}** | {max(every) * 1000:.0f} "
+    print(f"| **all pages** | {len(every)} | {pct(every, 50) * 1000:.0f} | **{pct(every, 95) * 1000:.0f}** | {max(every) * 1000:.0f} "
           f"| | | |")
     served = args.clients * (args.requests + len(paths))  # with the warm-up round
     print(f"\n{len(every) / wall:.1f} requests/s over {wall:.1f} s (the load client shares the cores). "

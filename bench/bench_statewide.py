@@ -14,7 +14,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -23,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from common import peak_rss_mb  # noqa: E402
 BSSY = 2025
 SPONSORS = 64
 SITES_PER_SPONSOR = 6
@@ -39,9 +39,6 @@ def setup_django(db_url):
 
     django.setup()
 
-
-def peak_rss_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def generate(args, db_url):

@@ -18,7 +18,6 @@ import argparse
 import datetime as dt
 import json
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from common import peak_rss_mb  # noqa: E402
 
 from transcripts.records import PUBLIC, IbcRecord, StudentRecord, TranscriptRecord  # noqa: E402
 from transcripts.reference import CourseCodeRef, ReferenceSnapshot, SecureIdRef, SiteRef  # noqa: E402
@@ -143,17 +143,13 @@ def synthetic(students: int = STUDENTS, path: Path | None = None) -> ReferenceSn
     )
 
 
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def run_validate(path: str, students: int) -> dict:
     from uploads.validation import validate_stream
 
     started = time.perf_counter()
     snapshot = synthetic(students)
     snapshot_seconds = time.perf_counter() - started
-    rss_before = _peak_rss_mb()
+    rss_before = peak_rss_mb()
     started = time.perf_counter()
     run = validate_stream(path, snapshot, bssy=BSSY, today=TODAY)
     outcomes = rejected = findings = 0
@@ -166,7 +162,7 @@ def run_validate(path: str, students: int) -> dict:
     return {"tool": "validate_stream", "seconds": seconds, "records": records, "records_per_s": records / seconds,
             "students": outcomes, "rejected": rejected, "findings": findings,
             "file_errors": run.summary.file_error_count, "contiguous": run.summary.contiguous,
-            "peak_rss_mb": _peak_rss_mb(), "peak_rss_before_mb": rss_before, "snapshot_seconds": snapshot_seconds}
+            "peak_rss_mb": peak_rss_mb(), "peak_rss_before_mb": rss_before, "snapshot_seconds": snapshot_seconds}
 
 
 def run_pandas(path: str) -> dict:
@@ -176,7 +172,7 @@ def run_pandas(path: str) -> dict:
     frame = pd.read_fwf(path, colspecs=colspecs("030", PUBLIC), header=None, dtype=str, keep_default_na=False)
     seconds = time.perf_counter() - started
     return {"tool": "pandas.read_fwf", "seconds": seconds, "records": len(frame), "records_per_s": len(frame) / seconds,
-            "peak_rss_mb": _peak_rss_mb()}
+            "peak_rss_mb": peak_rss_mb()}
 
 
 def _child(*args: str) -> dict:

@@ -11,7 +11,6 @@ import argparse
 import io
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -21,6 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from common import init_worker, peak_rss_mb  # noqa: E402
 
 
 def _setup_django():
@@ -30,14 +30,6 @@ def _setup_django():
     django.setup()
 
 
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _init_worker():
-    from django.db import connections
-
-    connections.close_all()  # each process opens its own connection
 
 
 def _recompute_part(ids):
@@ -51,7 +43,7 @@ def _all_records(site, path):
 
     start = time.perf_counter()
     EXPORTERS["all_records"].bind(None).render("xlsx", {"site": site, "bssy": 2025}, path)
-    return time.perf_counter() - start, _rss_mb()
+    return time.perf_counter() - start, peak_rss_mb()
 
 
 def _timed(fn, *args, **kwargs):
@@ -122,11 +114,11 @@ def main():
         size = chunk_size()
         parts = [ids[i:i + size] for i in range(0, len(ids), size)]
         connections.close_all()
-        with ProcessPoolExecutor(1, initializer=_init_worker) as pool:
+        with ProcessPoolExecutor(1, initializer=init_worker) as pool:
             xlsx_s, xlsx_rss = pool.submit(_all_records, site, str(work / "all.xlsx")).result()
         timings = {}
         for workers in (1, 2):
-            with ProcessPoolExecutor(workers, initializer=_init_worker) as pool:
+            with ProcessPoolExecutor(workers, initializer=init_worker) as pool:
                 list(pool.map(_recompute_part, parts[:1]))  # imports and warm-up, not measured
                 start = time.perf_counter()
                 done = sum(pool.map(_recompute_part, parts))
