@@ -79,6 +79,22 @@ def add_ibc(student, code):
                               earned_site=student.site.code)
 
 
+def run_list_export(client, site_code, exporter, fmt, **data):
+    """Start a list export from the Certify screen and run its job as the worker would."""
+    from django.urls import reverse
+
+    from sts.models import ExportJob
+    from sts.tasks import run_export
+
+    response = client.post(reverse("certification:list_export", args=[site_code, exporter, fmt]), data)
+    assert response.status_code == 302, response.content[:500]
+    job = ExportJob.objects.order_by("-pk").first()
+    run_export(job.pk)  # what the worker does
+    job.refresh_from_db()
+    assert job.status == "done", job.message
+    return job
+
+
 def pdf_text(data: bytes, tmp_path: Path) -> str:
     import subprocess
 

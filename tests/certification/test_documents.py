@@ -19,22 +19,11 @@ from certification.signing import check_signature
 from certification.storage import file_of
 from certification.verify import verify_code, verify_pdf
 from core_tables.models import Site
-from sts.models import ExportJob
-from sts.tasks import run_export
 
-from .conftest import BSSY, keep_for_screens, make_graduate, registry
+from .conftest import run_list_export, BSSY, keep_for_screens, make_graduate, registry
 
 pytestmark = pytest.mark.django_db
 
-
-def export(client, site_code, exporter, fmt, **data):
-    response = client.post(reverse("certification:list_export", args=[site_code, exporter, fmt]), data)
-    assert response.status_code == 302, response.content[:500]
-    job = ExportJob.objects.order_by("-pk").first()
-    run_export(job.pk)  # what the worker does
-    job.refresh_from_db()
-    assert job.status == "done", job.message
-    return job
 
 
 def text_of(data: bytes) -> str:
@@ -78,7 +67,7 @@ def test_every_official_pdf_validates_with_pyhanko_and_pdfsig_and_fails_with_one
         client, make_user, issued_site, tmp_path):
     grads, transcripts = issued_site
     client.force_login(make_user("E017INQ", "lea-inquiry", "017"))
-    job = export(client, "017001", "ots_bulk", "zip")
+    job = run_list_export(client, "017001", "ots_bulk", "zip")
     assert job.filename.endswith(".zip")
     keep_for_screens("manifest.pdf", zipfile.ZipFile(job.path).read("MANIFEST.pdf"))
     with zipfile.ZipFile(job.path) as zf:
@@ -108,7 +97,7 @@ def test_every_official_pdf_validates_with_pyhanko_and_pdfsig_and_fails_with_one
 
 def test_the_non_official_transcript_never_claims_a_signature(client, make_user, issued_site, tmp_path):
     client.force_login(make_user("E017INQ", "lea-inquiry", "017"))
-    job = export(client, "017001", "nonofficial_transcripts", "pdf", grade="12")
+    job = run_list_export(client, "017001", "nonofficial_transcripts", "pdf", grade="12")
     data = Path(job.path).read_bytes()
     keep_for_screens("nonofficial.pdf", data)
     text = text_of(data)

@@ -7,22 +7,11 @@ from certification import services
 from certification.exports import NoPiiReport, OtsRejections
 from core_tables.models import SecureId
 from sts.exports import EXPORTERS
-from sts.models import ExportJob
-from sts.tasks import run_export
 
-from .conftest import BSSY, make_graduate, pdf_text
+from .conftest import run_list_export, BSSY, make_graduate, pdf_text
 
 pytestmark = pytest.mark.django_db
 
-
-def start(client, site_code, exporter, fmt, **data):
-    response = client.post(reverse("certification:list_export", args=[site_code, exporter, fmt]), data)
-    assert response.status_code == 302, response.content[:500]
-    job = ExportJob.objects.order_by("-pk").first()
-    run_export(job.pk)  # what the worker does
-    job.refresh_from_db()
-    assert job.status == "done", job.message
-    return job
 
 
 def test_official_transcripts_of_the_listed_graduates_come_as_a_zip_of_the_signed_pdfs(client, make_user, open_period,
@@ -32,14 +21,14 @@ def test_official_transcripts_of_the_listed_graduates_come_as_a_zip_of_the_signe
     grads = [make_graduate(i) for i in range(3)]
     services.certify_and_issue(site, BSSY, by="E017ALL")
     client.force_login(make_user("E017INQ", "lea-inquiry", "017"))
-    job = start(client, "017001", "ots_bulk", "zip")
+    job = run_list_export(client, "017001", "ots_bulk", "zip")
     with zipfile.ZipFile(job.path) as zf:
         pdfs = sorted(n for n in zf.namelist() if n != "MANIFEST.pdf")
         assert len(pdfs) == 3 and "MANIFEST.pdf" in zf.namelist()
         text = "".join(pdf_text(zf.read(n), tmp_path) for n in pdfs)
     assert all(g.state_id in text for g in grads) and text.count("OFFICIAL HIGH SCHOOL TRANSCRIPT") == 3
     # The list's search narrows it: one State ID.
-    job = start(client, "017001", "ots_bulk", "zip", q=grads[1].state_id)
+    job = run_list_export(client, "017001", "ots_bulk", "zip", q=grads[1].state_id)
     with zipfile.ZipFile(job.path) as zf:
         assert [n for n in zf.namelist() if n != "MANIFEST.pdf"] == [f"0001-{grads[1].state_id}-{BSSY}-v1.pdf"]
     assert client.post(reverse("certification:list_export", args=["017001", "ots_bulk", "pdf"])).status_code == 404
@@ -50,7 +39,7 @@ def test_non_official_transcripts_for_a_whole_grade(client, make_user, open_peri
     junior = make_graduate(2, grade9_entry=2023, graduation_date=None)
     type(junior).objects.filter(pk=junior.pk).update(grade="11")
     client.force_login(make_user("E017INQ", "lea-inquiry", "017"))
-    job = start(client, "017001", "nonofficial_transcripts", "pdf", grade="12")
+    job = run_list_export(client, "017001", "nonofficial_transcripts", "pdf", grade="12")
     text = pdf_text(open(job.path, "rb").read(), tmp_path)
     assert text.count("HIGH SCHOOL TRANSCRIPT (NOT OFFICIAL)") == 2
     assert all(s.state_id in text for s in seniors) and junior.state_id not in text
@@ -72,7 +61,7 @@ def test_rejection_and_pii_exports_write_xlsx_and_pdf(client, make_user, open_pe
     client.force_login(make_user("E017INQ", "lea-inquiry", "017"))
     for exporter in ("ots_rejections", "no_pii"):
         for fmt in ("xlsx", "pdf"):
-            job = start(client, "017001", exporter, fmt)
+            job = run_list_export(client, "017001", exporter, fmt)
             assert open(job.path, "rb").read(4) in (b"PK\x03\x04", b"%PDF")
 
 
