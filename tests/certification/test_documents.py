@@ -20,7 +20,7 @@ from certification.storage import file_of
 from certification.verify import verify_code, verify_pdf
 from core_tables.models import Site
 
-from .conftest import run_list_export, BSSY, keep_for_screens, make_graduate, registry
+from .conftest import BSSY, keep_for_screens, make_graduate, registry, run_list_export
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from certification.exports import NoPiiReport, OtsRejections
 from core_tables.models import SecureId
 from sts.exports import EXPORTERS
 
-from .conftest import run_list_export, BSSY, make_graduate, pdf_text
+from .conftest import BSSY, make_graduate, pdf_text, run_list_export
 
 pytestmark = pytest.mark.django_db
 
